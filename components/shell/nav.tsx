@@ -1,0 +1,37 @@
+import Link from "next/link";
+import { SearchBox } from "./search-box";
+
+const LINKS = [
+  { href: "/models", label: "Models" },
+  { href: "/incidents", label: "Incidents" },
+  { href: "/findings", label: "Findings" },
+  { href: "/audit", label: "Audit" },
+] as const;
+
+/** The top bar: product name, the main sections and the search box. */
+export function Nav() {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav
+        aria-label="Main"
+        className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"
+      >
+        <Link href="/" className="text-lg font-semibold tracking-tight text-indigo-700">
+          Provenance
+        </Link>
+        <ul className="flex gap-4 text-sm font-medium text-slate-700">
+          {LINKS.map((link) => (
+            <li key={link.href}>
+              <Link href={link.href} className="rounded px-1 py-0.5 hover:text-indigo-700">
+                {link.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <div className="ml-auto w-full sm:w-80">
+          <SearchBox />
+        </div>
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,173 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { getAddress, isAddress } from "viem";
+import { z } from "zod";
+
+/**
+ * Source configuration: which contracts the indexer reads, as rows of
+ * `(chainId, rpcUrl, kind, address, abiVersion, fromBlock, label)`. OpenGradient's addresses
+ * rotate, so a source is never a constant: the devnet writes `.data/devnet/sources.json`, and
+ * `config/sources.opengradient.json` holds the real deployments from FACTS.md.
+ *
+ * RPC URLs of real chains are not ours to hard-code (and may carry API keys), so `rpcUrl` may
+ * be, or contain, an environment placeholder `${NAME}` (e.g. `"${OG_RPC_URL}"`).
+ * {@link loadSourceConfig} substitutes it from the `env` map its caller passes (lib/env.ts is
+ * the only reader of process.env) and fails, naming the variable, when it is missing.
+ *
+ * `abiVersion` selects the read-function layout of a kind, not which events to match (topics of
+ * different versions never collide, so the indexer decodes every version's events by topic0):
+ * - tee_registry: 1 = og-evm `getTEE` tuple; 2 = current registry, tuple + `ohttpConfig`.
+ * - settlement_relay: 1 = legacy events only; 2 = `IndividualSettlement`/`BatchSettlement`.
+ * - every other kind: 1.
+ */
+export const SOURCE_KINDS = [
+  "tee_registry",
+  "settlement_relay",
+  "inference_hub",
+  "workflow_scheduler",
+  "opg_token",
+  "x402_proxy",
+] as const;
+
+/** The kind of contract a source row points at; selects its ABI and decoder. */
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+const RPC_PROTOCOLS = new Set(["http:", "https:", "ws:", "wss:"]);
+
+function isRpcUrl(value: string): boolean {
+  try {
+    return RPC_PROTOCOLS.has(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** One source row. Addresses come out checksummed. */
+export const sourceRowSchema = z.object({
+  chainId: z.number().int().positive(),
+  rpcUrl: z.string().refine(isRpcUrl, { message: "must be an http(s) or ws(s) URL" }),
+  kind: z.enum(SOURCE_KINDS),
+  address: z
+    .string()
+    .refine((value) => isAddress(value, { strict: false }), {
+      message: "must be a 0x-prefixed 20-byte hex address",
+    })
+    .transform((value) => getAddress(value)),
+  abiVersion: z.number().int().positive(),
+  fromBlock: z.number().int().nonnegative(),
+  label: z.string().min(1),
+});
+
+/** The whole file: an array of rows, at most one row per (chainId, address, kind). */
+export const sourceConfigSchema = z.array(sourceRowSchema).superRefine((rows, ctx) => {
+  const seen = new Set<string>();
+  rows.forEach((row, index) => {
+    const key = `${row.chainId}:${row.address.toLowerCase()}:${row.kind}`;
+    if (seen.has(key)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [index, "address"],
+        message: `duplicates an earlier ${row.kind} row on chain ${row.chainId}`,
+      });
+    }
+    seen.add(key);
+  });
+});
+
+/** A validated source row. */
+export type SourceRow = z.infer<typeof sourceRowSchema>;
+/** A validated source configuration. */
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+
+/** Environment map for `${NAME}` placeholders in `rpcUrl`. */
+export type PlaceholderEnv = Readonly<Record<string, string | undefined>>;
+
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+function substitutePlaceholders(raw: unknown, env: PlaceholderEnv, file: string): unknown {
+  if (!Array.isArray(raw)) return raw;
+  return raw.map((row: unknown, index) => {
+    if (typeof row !== "object" || row === null) return row;
+    const rpcUrl = (row as { rpcUrl?: unknown }).rpcUrl;
+    if (typeof rpcUrl !== "string") return row;
+    const resolved = rpcUrl.replace(PLACEHOLDER, (_match, name: string) => {
+      const value = env[name];
+      if (!value) {
+        throw new Error(
+          `Invalid source config ${file}: rpcUrl of row ${index} needs environment variable ${name}, which is not set.`,
+        );
+      }
+      return value;
+    });
+    return { ...row, rpcUrl: resolved };
+  });
+}
+
+function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): string {
+  const [index, field, ...rest] = issue.path;
+  if (typeof index !== "number" || field === undefined) {
+    return `Invalid source config ${file}: ${issue.message} (the file must be a JSON array of source rows).`;
+  }
+  const row = Array.isArray(raw) ? (raw[index] as Record<string, unknown> | undefined) : undefined;
+  const label = typeof row?.label === "string" ? ` ("${row.label}")` : "";
+  const value = row?.[String(field)];
+  const got = rest.length === 0 && value !== undefined ? `, got ${JSON.stringify(value)}` : "";
+  const name = [field, ...rest].map(String).join(".");
+  return `Invalid source config ${file}: ${name} of row ${index}${label} ${issue.message}${got}.`;
+}
+
+/**
+ * Validates raw (already JSON-parsed) source configuration. Throws an Error whose message is one
+ * sentence naming the file, the row and the bad field.
+ */
+export function parseSourceConfig(raw: unknown, file = "<inline>", env: PlaceholderEnv = {}) {
+  const substituted = substitutePlaceholders(raw, env, file);
+  const result = sourceConfigSchema.safeParse(substituted);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new Error(
+    issue ? describeIssue(file, raw, issue) : `Invalid source config ${file}.`,
+    { cause: result.error },
+  );
+}
+
+/**
+ * Reads and validates a source configuration file, substituting `${NAME}` placeholders in
+ * `rpcUrl` from `env`. Throws (not retryable: the file must be fixed) when the file is missing,
+ * is not JSON, or a row is invalid; the message names the bad field, e.g. a malformed rpcUrl.
+ */
+export async function loadSourceConfig(
+  file: string,
+  options: { env?: PlaceholderEnv } = {},
+): Promise<SourceConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new Error(`Cannot read source config ${file}: ${(error as Error).message}.`, {
+      cause: error,
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Source config ${file} is not valid JSON: ${(error as Error).message}.`, {
+      cause: error,
+    });
+  }
+  return parseSourceConfig(raw, file, options.env ?? {});
+}
+
+/**
+ * Validates and writes a source configuration as pretty JSON. The write goes through a
+ * temporary file and a rename so that a reader never sees half a file.
+ */
+export async function writeSourceConfig(file: string, rows: SourceConfig): Promise<void> {
+  const valid = parseSourceConfig(rows, file);
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(valid, null, 2)}\n`);
+  await rename(tmp, file);
+}
+

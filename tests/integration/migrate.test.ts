@@ -1,0 +1,86 @@
+import crypto from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { applyMigrations, readMigrations } from "@/lib/db/migrate";
+import { withDatabase } from "../helpers/db-url";
+
+describe("applyMigrations()", () => {
+  const admin = inject("adminDatabaseUrl");
+  const name = `migrate_${crypto.randomBytes(4).toString("hex")}`;
+  const url = withDatabase(admin, name);
+
+  beforeAll(async () => {
+    await query(admin, `CREATE DATABASE ${name}`);
+  });
+  afterAll(async () => {
+    await query(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  it("applies every committed migration to an empty database, then nothing the second time", async () => {
+    const all = (await readMigrations()).map((m) => m.name);
+    expect(all.length).toBeGreaterThan(0);
+    expect(await applyMigrations(url)).toEqual(all);
+    expect(await applyMigrations(url)).toEqual([]);
+  });
+
+  it("records each migration as Prisma Migrate does, with the file's SHA-256", async () => {
+    const [first] = await readMigrations();
+    const rows = await query(
+      url,
+      'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    expect(rows[0]).toMatchObject({
+      migration_name: first!.name,
+      checksum: first!.checksum,
+      applied_steps_count: 1,
+    });
+    expect(rows[0]!.finished_at).toBeInstanceOf(Date);
+    const bytes = await fs.readFile(path.join("prisma", "migrations", first!.name, "migration.sql"));
+    expect(first!.checksum).toBe(crypto.createHash("sha256").update(bytes).digest("hex"));
+  });
+
+  it("refuses to continue when an applied migration was edited afterwards", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "migrations-"));
+    const [first] = await readMigrations();
+    await fs.mkdir(path.join(dir, first!.name));
+    await fs.writeFile(path.join(dir, first!.name, "migration.sql"), first!.sql + "\n-- edited\n");
+    await expect(applyMigrations(url, dir)).rejects.toThrow(/was edited after it was applied/);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("rolls a failing migration back whole and records nothing for it", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "migrations-"));
+    for (const m of await readMigrations()) {
+      await fs.mkdir(path.join(dir, m.name));
+      await fs.writeFile(path.join(dir, m.name, "migration.sql"), m.sql);
+    }
+    const bad = "99991231000000_broken";
+    await fs.mkdir(path.join(dir, bad));
+    await fs.writeFile(
+      path.join(dir, bad, "migration.sql"),
+      "CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;",
+    );
+    await expect(applyMigrations(url, dir)).rejects.toThrow(/99991231000000_broken failed/);
+    const tables = await query(url, "SELECT to_regclass('half_done') AS t");
+    expect(tables[0]!.t).toBeNull();
+    const recorded = await query(
+      url,
+      `SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE migration_name = '${bad}'`,
+    );
+    expect(recorded[0]!.n).toBe(0);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+});
+
+async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
