@@ -21,12 +21,12 @@ export default async function HomePage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">System overview</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
-          Provenance indexes TEE-signed inference receipts, on-chain settlements, payments and
-          agent actions, so that anyone can see which model version produced which output and
-          what depended on it, across rollbacks.
+          Provenance indexes TEE-signed inference receipts, on-chain settlements, payments and agent
+          actions, so that anyone can see which model version produced which output and what
+          depended on it, across rollbacks.
         </p>
       </div>
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid items-start gap-6 lg:grid-cols-2">
         <ChainsCard {...chains} />
         <DatabaseCard status={database} />
       </div>

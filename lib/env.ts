@@ -13,7 +13,10 @@ const booleanString = z
 const rpcUrl = z
   .string()
   .url()
-  .refine((u) => /^(https?|wss?):\/\//.test(u), "must start with http://, https://, ws:// or wss://");
+  .refine(
+    (u) => /^(https?|wss?):\/\//.test(u),
+    "must start with http://, https://, ws:// or wss://",
+  );
 
 /**
  * Every environment variable the product reads, in one place. The README's
@@ -37,7 +40,12 @@ export const envSchema = z.object({
   ADMIN_ADDRESSES: z
     .string()
     .default("")
-    .transform((s) => s.split(",").map((a) => a.trim().toLowerCase()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((a) => a.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^0x[0-9a-f]{40}$/, "must be comma-separated 0x addresses"))),
   CHROMIUM_PATH: z.string().min(1).optional(),
 });

@@ -13,8 +13,8 @@ export default async function AuditPage() {
   return (
     <>
       <PageHeader title="Audit log">
-        Every human action, hash-chained: each entry commits to the one before it, and the
-        database refuses to update or delete entries.
+        Every human action, hash-chained: each entry commits to the one before it, and the database
+        refuses to update or delete entries.
       </PageHeader>
       {events.length === 0 ? (
         <EmptyState title="No actions recorded yet">
@@ -37,10 +37,14 @@ export default async function AuditPage() {
             cells: [
               e.seq,
               formatUtc(e.occurredAt),
-              <span key="a" className="font-mono text-xs">{e.actor}</span>,
+              <span key="a" className="font-mono text-xs">
+                {e.actor}
+              </span>,
               e.action,
               e.subject ?? "—",
-              <span key="h" className="font-mono text-xs">{e.hash.slice(0, 18)}…</span>,
+              <span key="h" className="font-mono text-xs">
+                {e.hash.slice(0, 18)}…
+              </span>,
             ],
           }))}
         />

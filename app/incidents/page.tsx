@@ -18,8 +18,8 @@ export default async function IncidentsPage() {
       </PageHeader>
       {incidents.length === 0 ? (
         <EmptyState title="No rollbacks marked">
-          When a model or runtime version is rolled back, an operator records it here with the
-          bad version, its window and the version rolled back to.
+          When a model or runtime version is rolled back, an operator records it here with the bad
+          version, its window and the version rolled back to.
         </EmptyState>
       ) : (
         <DataTable
@@ -34,7 +34,9 @@ export default async function IncidentsPage() {
           rows={incidents.map((i) => ({
             key: i.id,
             cells: [
-              <span key="m" className="font-mono text-xs">{i.model}</span>,
+              <span key="m" className="font-mono text-xs">
+                {i.model}
+              </span>,
               i.badVersion,
               `${formatUtc(i.windowFrom)} → ${i.windowTo ? formatUtc(i.windowTo) : "open"}`,
               i.rolledBackTo ?? "—",

@@ -13,8 +13,8 @@ export default async function ModelsPage() {
   return (
     <>
       <PageHeader title="Models">
-        Every model seen in receipts or on chain, with its versions (runtime images or content
-        ids), the inferences attributed to it and the rollbacks marked against it.
+        Every model seen in receipts or on chain, with its versions (runtime images or content ids),
+        the inferences attributed to it and the rollbacks marked against it.
       </PageHeader>
       {models.length === 0 ? (
         <EmptyState title="No models yet">
@@ -34,7 +34,9 @@ export default async function ModelsPage() {
           rows={models.map((m) => ({
             key: m.name,
             cells: [
-              <span key="n" className="font-mono text-xs">{m.name}</span>,
+              <span key="n" className="font-mono text-xs">
+                {m.name}
+              </span>,
               m.kind,
               formatCount(m.versions),
               formatCount(m.inferences),

@@ -36,7 +36,13 @@ export default async function SearchPage({
           columns={[{ label: "Kind" }, { label: "Record" }, { label: "Detail" }]}
           rows={hits.map((h, i) => ({
             key: `${h.kind}-${h.label}-${i}`,
-            cells: [h.kind, <span key="l" className="font-mono text-xs break-all">{h.label}</span>, h.detail],
+            cells: [
+              h.kind,
+              <span key="l" className="font-mono text-xs break-all">
+                {h.label}
+              </span>,
+              h.detail,
+            ],
           }))}
         />
       )}

@@ -10,8 +10,8 @@ export function ChainsCard(props: { file: string; chains: ChainStatus[]; error?:
         <EmptyState title="No source configuration could be read">
           <p>{props.error}</p>
           <p className="mt-1">
-            <code>npm start</code> writes one for the local chains; set <code>SOURCES_FILE</code>{" "}
-            to use another.
+            <code>npm start</code> writes one for the local chains; set <code>SOURCES_FILE</code> to
+            use another.
           </p>
         </EmptyState>
       ) : (
@@ -26,7 +26,10 @@ export function ChainsCard(props: { file: string; chains: ChainStatus[]; error?:
               </div>
               {c.head ? (
                 <p className="mt-1 text-sm">
-                  Head block <span className="font-semibold tabular-nums">{formatCount(c.head.blockNumber)}</span>
+                  Head block{" "}
+                  <span className="font-semibold tabular-nums">
+                    {formatCount(c.head.blockNumber)}
+                  </span>
                   <span className="text-slate-500"> at {formatUtc(c.head.timestamp)}</span>
                 </p>
               ) : (

@@ -26,8 +26,8 @@ export function DatabaseCard({ status }: { status: DatabaseStatus | DatabaseDown
       {total === 0 ? (
         <div className="mt-4">
           <EmptyState title="No evidence indexed yet">
-            Provenance fills these {status.tables.length} tables from the chains listed beside
-            this panel and from receipts posted by integrators.
+            Provenance fills these {status.tables.length} tables from the chains listed beside this
+            panel and from receipts posted by integrators.
           </EmptyState>
         </div>
       ) : null}

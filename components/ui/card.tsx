@@ -26,7 +26,10 @@ export function StatusBadge({ ok, label }: { ok: boolean; label: string }) {
         ok ? "bg-emerald-50 text-emerald-800" : "bg-rose-50 text-rose-800"
       }`}
     >
-      <span aria-hidden className={`h-2 w-2 rounded-full ${ok ? "bg-emerald-500" : "bg-rose-500"}`} />
+      <span
+        aria-hidden
+        className={`h-2 w-2 rounded-full ${ok ? "bg-emerald-500" : "bg-rose-500"}`}
+      />
       {label}
     </span>
   );

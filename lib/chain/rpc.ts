@@ -12,10 +12,16 @@ export interface ChainHead {
  * endpoint in the message) when it does not answer within `timeoutMs`.
  */
 export async function getChainHead(rpcUrl: string, timeoutMs = 3000): Promise<ChainHead> {
-  const client = createPublicClient({ transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 0 }) });
+  const client = createPublicClient({
+    transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 0 }),
+  });
   const [chainId, block] = await Promise.all([
     client.getChainId(),
     client.getBlock({ blockTag: "latest" }),
   ]);
-  return { chainId, blockNumber: block.number, timestamp: new Date(Number(block.timestamp) * 1000) };
+  return {
+    chainId,
+    blockNumber: block.number,
+    timestamp: new Date(Number(block.timestamp) * 1000),
+  };
 }

@@ -125,10 +125,9 @@ export function parseSourceConfig(raw: unknown, file = "<inline>", env: Placehol
   const result = sourceConfigSchema.safeParse(substituted);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new Error(
-    issue ? describeIssue(file, raw, issue) : `Invalid source config ${file}.`,
-    { cause: result.error },
-  );
+  throw new Error(issue ? describeIssue(file, raw, issue) : `Invalid source config ${file}.`, {
+    cause: result.error,
+  });
 }
 
 /**
@@ -160,14 +159,15 @@ export async function loadSourceConfig(
 }
 
 /**
- * Validates and writes a source configuration as pretty JSON. The write goes through a
- * temporary file and a rename so that a reader never sees half a file.
+ * Validates and writes a source configuration as pretty JSON, and returns the validated rows
+ * (addresses checksummed). The write goes through a temporary file and a rename so that a
+ * reader never sees half a file.
  */
-export async function writeSourceConfig(file: string, rows: SourceConfig): Promise<void> {
+export async function writeSourceConfig(file: string, rows: SourceConfig): Promise<SourceConfig> {
   const valid = parseSourceConfig(rows, file);
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(valid, null, 2)}\n`);
   await rename(tmp, file);
+  return valid;
 }
-

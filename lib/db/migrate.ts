@@ -62,10 +62,10 @@ export async function applyMigrations(url: string, dir = MIGRATIONS_DIR): Promis
       checksum: string;
       finished_at: Date | null;
       rolled_back_at: Date | null;
-    }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
+    const applied = new Map(
+      rows.filter((r) => !r.rolled_back_at).map((r) => [r.migration_name, r]),
     );
-    const applied = new Map(rows.filter((r) => !r.rolled_back_at).map((r) => [r.migration_name, r]));
     const done: string[] = [];
     for (const migration of await readMigrations(dir)) {
       const previous = applied.get(migration.name);

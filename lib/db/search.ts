@@ -42,9 +42,21 @@ async function searchHash(hash: string): Promise<SearchHit[]> {
   return [
     ...byOutput.map((i) => ({ kind: "output", label: i.id, detail: `output of ${i.model.name}` })),
     ...byInput.map((i) => ({ kind: "input", label: i.id, detail: `input to ${i.model.name}` })),
-    ...enclaves.map((e) => ({ kind: "enclave", label: e.teeId, detail: `enclave on chain ${e.chainId}` })),
-    ...settlements.map((s) => ({ kind: "settlement", label: s.txHash, detail: `${s.kind} settlement, block ${s.blockNumber}` })),
-    ...payments.map((p) => ({ kind: "payment", label: p.txHash, detail: `payment of ${p.value.toString()} base units` })),
+    ...enclaves.map((e) => ({
+      kind: "enclave",
+      label: e.teeId,
+      detail: `enclave on chain ${e.chainId}`,
+    })),
+    ...settlements.map((s) => ({
+      kind: "settlement",
+      label: s.txHash,
+      detail: `${s.kind} settlement, block ${s.blockNumber}`,
+    })),
+    ...payments.map((p) => ({
+      kind: "payment",
+      label: p.txHash,
+      detail: `payment of ${p.value.toString()} base units`,
+    })),
   ];
 }
 
@@ -56,7 +68,11 @@ async function searchAddress(address: string): Promise<SearchHit[]> {
       take: LIMIT,
       orderBy: { occurredAt: "desc" },
     }),
-    db.agentAction.findMany({ where: { agent: address }, take: LIMIT, orderBy: { occurredAt: "desc" } }),
+    db.agentAction.findMany({
+      where: { agent: address },
+      take: LIMIT,
+      orderBy: { occurredAt: "desc" },
+    }),
   ]);
   return [
     ...payments.map((p) => ({

@@ -23,7 +23,9 @@ export async function getDatabaseStatus(): Promise<DatabaseStatus | DatabaseDown
   try {
     const pool = getPool();
     const started = performance.now();
-    const version = await pool.query<{ v: string }>("SHOW server_version");
+    const version = await pool.query<{ v: string }>(
+      "SELECT current_setting('server_version') AS v",
+    );
     const latencyMs = performance.now() - started;
     const { rows: names } = await pool.query<{ name: string }>(
       `SELECT table_name AS name FROM information_schema.tables

@@ -10,8 +10,10 @@ import { log } from "@/lib/log";
 /** How to start one local chain. */
 export interface AnvilOptions {
   chainId: number;
-  /** Defaults to a free port picked by the OS. */
+  /** Fixed port; fails when it is taken. Defaults to a free port picked by the OS. */
   port?: number;
+  /** Port to try first (e.g. the one of the previous run), falling back to a free one. */
+  preferredPort?: number;
   /** Load chain state from this file if it exists, dump it there on stop. */
   stateFile?: string;
   /** Seconds per block; omitted means a block per transaction (automine). */
@@ -99,17 +101,27 @@ async function answersChainId(rpcUrl: string): Promise<number | undefined> {
   }
 }
 
-function collectOutput(child: ChildProcess): string[] {
-  const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString("utf8").split("\n")) {
-      if (line.trim()) lines.push(line);
+/**
+ * Keeps anvil's last output lines (for error messages) and notices its "Listening on" line.
+ * Only our own child prints that line, so readiness cannot be faked by another process that
+ * already answers on the port.
+ */
+function watchOutput(child: ChildProcess, port: number) {
+  const watch = { lines: [] as string[], listening: false };
+  const marker = `Listening on ${HOST}:${port}`;
+  const carry = { stdout: "", stderr: "" };
+  const onData = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
+    const parts = (carry[stream] + chunk.toString("utf8")).split("\n");
+    carry[stream] = parts.pop() ?? "";
+    for (const line of parts) {
+      if (line.includes(marker)) watch.listening = true;
+      if (line.trim()) watch.lines.push(line);
     }
-    lines.splice(0, Math.max(0, lines.length - OUTPUT_LINES_KEPT));
+    watch.lines.splice(0, Math.max(0, watch.lines.length - OUTPUT_LINES_KEPT));
   };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  return lines;
+  child.stdout?.on("data", onData("stdout"));
+  child.stderr?.on("data", onData("stderr"));
+  return watch;
 }
 
 function anvilArgs(options: AnvilOptions, port: number): string[] {
@@ -129,7 +141,11 @@ class AnvilStartError extends Error {
 }
 
 function waitForExit(child: ChildProcess, chainId: number) {
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    // A failed spawn may never emit 'exit'; there is then no process to wait for.
+    child.once("error", () => child.pid === undefined && resolve());
+  });
   // Note: 'exit' handlers must be synchronous; kill() is, and SIGKILL cannot be ignored.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
@@ -154,7 +170,7 @@ async function launch(options: AnvilOptions, port: number): Promise<AnvilInstanc
   const child = spawn(resolveAnvilBinary(), anvilArgs(options, port), {
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const output = collectOutput(child);
+  const output = watchOutput(child, port);
   const { state, stop } = waitForExit(child, options.chainId);
   let failure: string | undefined;
   child.once("error", (error) => (failure = `could not spawn anvil: ${error.message}`));
@@ -162,6 +178,7 @@ async function launch(options: AnvilOptions, port: number): Promise<AnvilInstanc
   while (!failure) {
     if (state.exited) failure = `anvil exited with code ${child.exitCode ?? child.signalCode}`;
     else if (Date.now() > deadline) failure = `anvil did not answer on ${rpcUrl}`;
+    else if (!output.listening) await new Promise((resolve) => setTimeout(resolve, 50));
     else {
       const chainId = await answersChainId(rpcUrl);
       if (chainId === options.chainId) return { chainId, rpcUrl, port, stop };
@@ -170,10 +187,10 @@ async function launch(options: AnvilOptions, port: number): Promise<AnvilInstanc
     }
   }
   await stop();
-  const tail = output.length > 0 ? `; last output:\n${output.join("\n")}` : "";
+  const tail = output.lines.length > 0 ? `; last output:\n${output.lines.join("\n")}` : "";
   throw new AnvilStartError(
     `Could not start anvil for chain ${options.chainId}: ${failure}${tail}`,
-    /address already in use|addrinuse/i.test(output.join("\n")),
+    /address already in use|addrinuse/i.test(output.lines.join("\n")),
   );
 }
 
@@ -188,7 +205,8 @@ async function launch(options: AnvilOptions, port: number): Promise<AnvilInstanc
 export async function startAnvil(options: AnvilOptions): Promise<AnvilInstance> {
   if (options.stateFile) await mkdir(path.dirname(options.stateFile), { recursive: true });
   for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await findFreePort());
+    const preferred = attempt === 1 ? options.preferredPort : undefined;
+    const port = options.port ?? preferred ?? (await findFreePort());
     try {
       const anvil = await launch(options, port);
       log.info(
@@ -197,7 +215,8 @@ export async function startAnvil(options: AnvilOptions): Promise<AnvilInstance> 
       );
       return anvil;
     } catch (error) {
-      // Another process may grab the free port between our probe and anvil's bind: try another.
+      // The preferred port may be taken, or another process may grab the free port between our
+      // probe and anvil's bind: try another.
       const retry = error instanceof AnvilStartError && error.portInUse && !options.port;
       if (!retry || attempt >= 3) throw error;
     }

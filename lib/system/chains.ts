@@ -36,9 +36,17 @@ export async function getChainStatuses(): Promise<{ file: string; chains: ChainS
           return { ...base, head: null, error };
         }
         const blockNumber = head.blockNumber.toString();
-        return { ...base, head: { blockNumber, timestamp: head.timestamp.toISOString() }, error: null };
+        return {
+          ...base,
+          head: { blockNumber, timestamp: head.timestamp.toISOString() },
+          error: null,
+        };
       } catch (error) {
-        return { ...base, head: null, error: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
+        return {
+          ...base,
+          head: null,
+          error: error instanceof Error ? error.message.split("\n")[0]! : String(error),
+        };
       }
     }),
   );

@@ -15,7 +15,8 @@ declare global {
  */
 export function createWagmiConfig() {
   const connectors: CreateConnectorFn[] = [injected()];
-  const testAccounts = typeof window === "undefined" ? undefined : window.__PROVENANCE_MOCK_ACCOUNTS__;
+  const testAccounts =
+    typeof window === "undefined" ? undefined : window.__PROVENANCE_MOCK_ACCOUNTS__;
   if (testAccounts?.length) {
     connectors.push(mock({ accounts: testAccounts as [Address, ...Address[]] }));
   }

@@ -39,8 +39,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   try {
     await assertPortFree(opts.env.HOST, opts.port);
-    const databaseUrl = await startDatabase(opts, stops);
+    // Chains first: a bad source configuration should stop us before a database starts.
     const { chains, sourcesFile: sourcesPath } = await startChains(opts, stops);
+    const databaseUrl = await startDatabase(opts, stops);
     if (opts.mode === "start") {
       await ensureBuilt({ onStart: () => opts.say("build: sources changed, running next build") });
     }

@@ -38,7 +38,9 @@ describe("applyMigrations()", () => {
       applied_steps_count: 1,
     });
     expect(rows[0]!.finished_at).toBeInstanceOf(Date);
-    const bytes = await fs.readFile(path.join("prisma", "migrations", first!.name, "migration.sql"));
+    const bytes = await fs.readFile(
+      path.join("prisma", "migrations", first!.name, "migration.sql"),
+    );
     expect(first!.checksum).toBe(crypto.createHash("sha256").update(bytes).digest("hex"));
   });
 

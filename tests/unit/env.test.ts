@@ -27,12 +27,18 @@ describe("parseEnv()", () => {
   });
 
   it("uses the OpenGradient configuration when the devnet is off", () => {
-    expect(sourcesFile(parseEnv({ DEVNET: "false" }))).toMatch(/config\/sources\.opengradient\.json$/);
+    expect(sourcesFile(parseEnv({ DEVNET: "false" }))).toMatch(
+      /config\/sources\.opengradient\.json$/,
+    );
   });
 
   it("lower-cases admin addresses and refuses anything that is not one", () => {
     const admin = "0xAbCdEf0123456789abcdef0123456789ABCDEF01";
-    expect(parseEnv({ ADMIN_ADDRESSES: `${admin}, ` }).ADMIN_ADDRESSES).toEqual([admin.toLowerCase()]);
-    expect(() => parseEnv({ ADMIN_ADDRESSES: "alice" })).toThrowError(/^ADMIN_ADDRESSES is invalid/);
+    expect(parseEnv({ ADMIN_ADDRESSES: `${admin}, ` }).ADMIN_ADDRESSES).toEqual([
+      admin.toLowerCase(),
+    ]);
+    expect(() => parseEnv({ ADMIN_ADDRESSES: "alice" })).toThrowError(
+      /^ADMIN_ADDRESSES is invalid/,
+    );
   });
 });

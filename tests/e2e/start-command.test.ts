@@ -1,0 +1,111 @@
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { findFreePort } from "@/lib/net";
+
+/** `npm start` as a person runs it: its own process group, so Ctrl-C reaches every child. */
+function startCommand(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["scripts/bootstrap.mjs", "scripts/start.ts"], {
+    detached: true,
+    env: { ...process.env, ...env, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const waitFor = async (pattern: RegExp, timeoutMs = 240_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const match = output.match(pattern);
+      if (match) return match;
+      if (child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`Did not see ${pattern} in the output:\n${output}`);
+  };
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, waitFor, exited, output: () => output };
+}
+
+/** Processes still in the group, i.e. children a Ctrl-C did not stop. */
+function survivors(group: ChildProcess): string[] {
+  const table = execFileSync("ps", ["-eo", "pgid=,pid=,args="], { encoding: "utf8" });
+  return table
+    .split("\n")
+    .filter((line) => line.trim().split(/\s+/)[0] === String(group.pid))
+    .map((line) => line.trim());
+}
+
+async function query(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("npm start", () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
+  });
+
+  it("serves the dashboard, stops every child on Ctrl-C and keeps the data for the next start", async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "provenance-start-"));
+    await fs.chmod(dataDir, 0o755);
+    dirs.push(dataDir);
+    const env = { DATA_DIR: dataDir, PORT: String(await findFreePort()), DATABASE_URL: "" };
+
+    const first = startCommand(env);
+    const [, dbPort] = await first.waitFor(/embedded PostgreSQL on 127\.0\.0\.1:(\d+)/);
+    const [, appUrl] = await first.waitFor(/dashboard: (http:\S+)/);
+    expect(first.output()).toMatch(/chain 10740: anvil at http/);
+    expect(first.output()).toMatch(/chain 8453: anvil at http/);
+    const home = await fetch(appUrl!).then((r) => r.text());
+    expect(home).toContain("Head block");
+    const dbUrl = (port: string) => `postgresql://postgres:provenance@127.0.0.1:${port}/postgres`;
+    await query(
+      dbUrl(dbPort!),
+      "INSERT INTO chain (id, name, finality_depth) VALUES (999, 'marker', 1)",
+    );
+    const sources = await fs.readFile(path.join(dataDir, "devnet", "sources.json"), "utf8");
+
+    process.kill(-first.child.pid!, "SIGINT");
+    expect(await first.exited).toBe(0);
+    expect(survivors(first.child)).toEqual([]);
+
+    const second = startCommand(env);
+    const [, dbPort2] = await second.waitFor(/embedded PostgreSQL on 127\.0\.0\.1:(\d+)/);
+    await second.waitFor(/dashboard: http/);
+    expect(await query(dbUrl(dbPort2!), "SELECT name FROM chain WHERE id = 999")).toEqual([
+      { name: "marker" },
+    ]);
+    expect(await fs.readFile(path.join(dataDir, "devnet", "sources.json"), "utf8")).toBe(sources);
+    process.kill(-second.child.pid!, "SIGINT");
+    expect(await second.exited).toBe(0);
+    expect(survivors(second.child)).toEqual([]);
+  });
+
+  it("stops with one sentence naming DATABASE_URL when the database is unreachable", async () => {
+    const run = startCommand({
+      DATABASE_URL: "postgresql://nobody:secret@127.0.0.1:1/provenance",
+      PORT: String(await findFreePort()),
+    });
+    expect(await run.exited).toBe(1);
+    const lines = run.output().trim().split("\n");
+    expect(lines.at(-1)).toMatch(/^provenance: DATABASE_URL is unreachable: .*ECONNREFUSED/);
+    expect(run.output()).not.toMatch(/^\s+at /m);
+  });
+
+  it("stops with one sentence naming the variable when an RPC url is malformed", async () => {
+    const run = startCommand({ DEVNET: "false", OG_RPC_URL: "not a url", DATABASE_URL: "" });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim()).toMatch(/^provenance: OG_RPC_URL is invalid: .*"not a url"/);
+    expect(run.output()).not.toMatch(/^\s+at /m);
+  });
+});
