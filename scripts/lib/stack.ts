@@ -39,7 +39,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   try {
     await assertPortFree(opts.env.HOST, opts.port);
-    // Chains first: a bad source configuration should stop us before a database starts.
+    // Check configuration before starting anything: a bad source file or an unreachable
+    // DATABASE_URL should stop us before chains or an embedded database start.
+    if (opts.env.DATABASE_URL) await assertReachable(opts.env.DATABASE_URL);
     const { chains, sourcesFile: sourcesPath } = await startChains(opts, stops);
     const databaseUrl = await startDatabase(opts, stops);
     if (opts.mode === "start") {
@@ -89,7 +91,6 @@ function uniqueChains(sources: SourceConfig) {
 async function startDatabase(opts: StackOptions, stops: (() => Promise<void>)[]) {
   let url = opts.env.DATABASE_URL;
   if (url) {
-    await assertReachable(url);
     opts.say(`database: using DATABASE_URL (${new URL(url).host})`);
   } else {
     const db = await startEmbeddedPostgres({ dataDir: path.join(opts.dataDir, "pg") });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { seriousAxeViolations } from "../helpers/axe";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 
 describe.skipIf(!browserAvailable())("home page in Chromium", () => {
@@ -45,4 +46,12 @@ describe.skipIf(!browserAvailable())("home page in Chromium", () => {
     expect(response?.status()).toBe(404);
     expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Nothing here");
   });
+
+  it.each(["/", "/models", "/incidents", "/findings", "/audit", "/search?q=gpt"])(
+    "%s has no serious or critical accessibility violations (axe-core)",
+    async (route) => {
+      await page.goto(`${appUrl}${route}`, { waitUntil: "networkidle" });
+      expect(await seriousAxeViolations(page)).toEqual([]);
+    },
+  );
 });

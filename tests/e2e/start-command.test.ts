@@ -55,10 +55,15 @@ describe("npm start", () => {
     for (const d of dirs) await fs.rm(d, { recursive: true, force: true });
   });
 
+  const scratchDir = async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "provenance-start-"));
+    await fs.chmod(dir, 0o755);
+    dirs.push(dir);
+    return dir;
+  };
+
   it("serves the dashboard, stops every child on Ctrl-C and keeps the data for the next start", async () => {
-    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "provenance-start-"));
-    await fs.chmod(dataDir, 0o755);
-    dirs.push(dataDir);
+    const dataDir = await scratchDir();
     const env = { DATA_DIR: dataDir, PORT: String(await findFreePort()), DATABASE_URL: "" };
 
     const first = startCommand(env);
@@ -93,19 +98,27 @@ describe("npm start", () => {
 
   it("stops with one sentence naming DATABASE_URL when the database is unreachable", async () => {
     const run = startCommand({
+      DATA_DIR: await scratchDir(),
       DATABASE_URL: "postgresql://nobody:secret@127.0.0.1:1/provenance",
       PORT: String(await findFreePort()),
     });
     expect(await run.exited).toBe(1);
+    expect(await fs.readdir(dirs.at(-1)!)).toEqual([]); // nothing was started
     const lines = run.output().trim().split("\n");
     expect(lines.at(-1)).toMatch(/^provenance: DATABASE_URL is unreachable: .*ECONNREFUSED/);
     expect(run.output()).not.toMatch(/^\s+at /m);
   });
 
   it("stops with one sentence naming the variable when an RPC url is malformed", async () => {
-    const run = startCommand({ DEVNET: "false", OG_RPC_URL: "not a url", DATABASE_URL: "" });
+    const run = startCommand({
+      DATA_DIR: await scratchDir(),
+      DEVNET: "false",
+      OG_RPC_URL: "not a url",
+      DATABASE_URL: "",
+    });
     expect(await run.exited).toBe(1);
     expect(run.output().trim()).toMatch(/^provenance: OG_RPC_URL is invalid: .*"not a url"/);
+    expect(await fs.readdir(dirs.at(-1)!)).toEqual([]); // nothing was started
     expect(run.output()).not.toMatch(/^\s+at /m);
   });
 });
