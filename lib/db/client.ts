@@ -3,6 +3,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { ConfigError, getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
 
 /** A transaction client or the root client: data-layer verbs accept either. */
 export type Db = Omit<
@@ -33,7 +34,10 @@ function handles(): Handles {
   if (!globalHandles.__provenanceDb) {
     const connectionString = databaseUrl();
     const pool = new pg.Pool({ connectionString, max: 10 });
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+    // Note: an idle client whose server went away (a restart, Ctrl-C reaching Postgres
+    // first) emits 'error'; unhandled, that would crash the process.
+    pool.on("error", (error) => log.warn({ err: error }, "Idle database connection closed"));
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     globalHandles.__provenanceDb = { prisma, pool };
   }
   return globalHandles.__provenanceDb;
