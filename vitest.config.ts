@@ -2,6 +2,8 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 const root = import.meta.dirname;
+// Global setups run in this process: keep their structured logs to warnings too.
+process.env.LOG_LEVEL ??= "warn";
 
 export default defineConfig({
   resolve: {

@@ -48,6 +48,8 @@ export const envSchema = z.object({
     )
     .pipe(z.array(z.string().regex(/^0x[0-9a-f]{40}$/, "must be comma-separated 0x addresses"))),
   CHROMIUM_PATH: z.string().min(1).optional(),
+  INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  TRUST_PROXY: booleanString.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

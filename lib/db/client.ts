@@ -36,7 +36,9 @@ function handles(): Handles {
     const pool = new pg.Pool({ connectionString, max: 10 });
     // Note: an idle client whose server went away (a restart, Ctrl-C reaching Postgres
     // first) emits 'error'; unhandled, that would crash the process.
-    pool.on("error", (error) => log.warn({ err: error }, "Idle database connection closed"));
+    pool.on("error", (error: Error & { code?: string }) =>
+      log.warn({ error: error.message, code: error.code }, "Idle database connection closed"),
+    );
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     globalHandles.__provenanceDb = { prisma, pool };
   }
@@ -51,4 +53,13 @@ export function getPrisma(): PrismaClient {
 /** The shared `pg` pool, for raw SQL, COPY and LISTEN/NOTIFY. */
 export function getPool(): pg.Pool {
   return handles().pool;
+}
+
+/** Closes the shared handles (tests and scripts that finish); the next use reopens them. */
+export async function closeDb(): Promise<void> {
+  const current = globalHandles.__provenanceDb;
+  globalHandles.__provenanceDb = undefined;
+  if (!current) return;
+  await current.prisma.$disconnect();
+  await current.pool.end();
 }

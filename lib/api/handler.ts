@@ -1,0 +1,45 @@
+import crypto from "node:crypto";
+import { z } from "zod";
+import { ApiError, validationFailed } from "@/lib/api/errors";
+import { log } from "@/lib/log";
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/**
+ * Wraps a route handler so that every failure becomes a JSON answer with the right
+ * status: ApiError keeps its own, a ZodError is 422, anything else is 500 with an id that
+ * is also in the server log. Handlers stay thin: parse, call one verb, return.
+ */
+export function apiRoute<C = unknown>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(error, request);
+    }
+  };
+}
+
+/** The JSON answer for an error thrown while handling `request`. */
+export function errorResponse(error: unknown, request: Request): Response {
+  const apiError = error instanceof z.ZodError ? validationFailed(error) : error;
+  if (apiError instanceof ApiError) {
+    return Response.json(
+      { error: apiError.code, message: apiError.message, ...apiError.details },
+      { status: apiError.status, headers: apiError.headers },
+    );
+  }
+  const errorId = crypto.randomUUID();
+  log.error(
+    { err: error, error_id: errorId, method: request.method, url: request.url },
+    "Request failed",
+  );
+  return Response.json(
+    {
+      error: "internal_error",
+      message: `Something failed on our side and nothing was written; quote ${errorId} when reporting it.`,
+      errorId,
+    },
+    { status: 500 },
+  );
+}

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { agentActionBodySchema, agentActionResultSchema } from "@/lib/api/schemas/agent-actions";
+import {
+  MAX_RECEIPTS_PER_REQUEST,
+  receiptSchema,
+  receiptsBodySchema,
+  receiptsResultSchema,
+} from "@/lib/api/schemas/receipts";
+import { AGENT_ACTION_TYPES } from "@/lib/evidence/agent-action";
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+
+const errorSchema = z.object({
+  error: z.string().meta({ description: "Machine-readable code, e.g. validation_failed" }),
+  message: z.string().meta({ description: "What went wrong and what to do, for a person" }),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+const json = (ref: string) => ({ "application/json": { schema: { $ref: ref } } });
+const error = (description: string) => ({
+  description,
+  content: json("#/components/schemas/Error"),
+});
+const ingestErrors = {
+  "400": error("The body is empty or not valid JSON."),
+  "413": error("The body is too large."),
+  "415": error("The body is not sent as application/json."),
+  "422": error("A field is malformed; `message` names the item and field."),
+  "429": {
+    ...error("Too many requests from this address."),
+    headers: { "Retry-After": { schema: { type: "integer" } } },
+  },
+};
+
+/** The OpenAPI 3.1 description of /api/v1, built from the same zod schemas the routes use. */
+export function buildOpenApiDocument() {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Provenance API",
+      version: "1",
+      description:
+        "Evidence in (signed TEE receipts, signed agent actions) and provenance out. Posting evidence needs no credential: receipts are signed by enclaves and actions by agents; endpoints are rate limited per address.",
+    },
+    paths: {
+      "/api/v1/receipts": {
+        post: {
+          summary: "Store TEE-signed receipts, raw and idempotently",
+          description: `One receipt, or { "receipts": [...] } with 1 to ${MAX_RECEIPTS_PER_REQUEST}; body up to 5 MB. Nothing is written if any item is malformed. The same receipt twice is one row.`,
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  oneOf: [
+                    { $ref: "#/components/schemas/Receipt" },
+                    { $ref: "#/components/schemas/ReceiptBatch" },
+                  ],
+                },
+              },
+            },
+          },
+          responses: {
+            "201": {
+              description: "At least one receipt was new.",
+              content: json("#/components/schemas/ReceiptsResult"),
+            },
+            "200": {
+              description: "Every receipt was already stored.",
+              content: json("#/components/schemas/ReceiptsResult"),
+            },
+            ...ingestErrors,
+          },
+        },
+      },
+      "/api/v1/agent-actions": {
+        post: {
+          summary: "Store an agent's EIP-712-signed statement that it acted on outputs",
+          description: `Domain { name: "Provenance", version: "1", chainId }, primary type AgentAction with fields ${AGENT_ACTION_TYPES.AgentAction.map((f) => `${f.type} ${f.name}`).join(", ")}. Earlier actions are cited by their EIP-712 digest. Idempotent by that digest.`,
+          requestBody: { required: true, content: json("#/components/schemas/AgentActionPost") },
+          responses: {
+            "201": {
+              description: "Stored.",
+              content: json("#/components/schemas/AgentActionResult"),
+            },
+            "200": {
+              description: "Already stored.",
+              content: json("#/components/schemas/AgentActionResult"),
+            },
+            "401": error("Unsigned, or the signature is not the agent's."),
+            ...ingestErrors,
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Receipt: schema(receiptSchema),
+        ReceiptBatch: schema(receiptsBodySchema),
+        ReceiptsResult: schema(receiptsResultSchema),
+        AgentActionPost: schema(agentActionBodySchema),
+        AgentActionResult: schema(agentActionResultSchema),
+        Error: schema(errorSchema),
+      },
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { addressSchema, hash32Schema, hexBytesSchema } from "@/lib/api/schemas/common";
+import { AGENT_ACTION_KINDS } from "@/lib/evidence/agent-action";
+
+/** At most this many bytes in one agent-action request body. */
+export const MAX_AGENT_ACTION_BODY_BYTES = 256 * 1024;
+const MAX_CITATIONS = 256;
+
+/** The signed statement's message, as JSON (uint64 as a number or decimal string). */
+export const agentActionMessageSchema = z
+  .object({
+    agent: addressSchema,
+    kind: z.enum(AGENT_ACTION_KINDS),
+    summary: z.string().min(1, "must say what the agent did").max(2000),
+    citedOutputs: z.array(hash32Schema).max(MAX_CITATIONS).default([]),
+    citedActions: z.array(hash32Schema).max(MAX_CITATIONS).default([]),
+    txHash: hash32Schema.optional(),
+    occurredAt: z
+      .union([
+        z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        z.string().regex(/^\d{1,20}$/),
+      ])
+      .transform((v) => BigInt(v)),
+  })
+  .refine((m) => m.citedOutputs.length + m.citedActions.length > 0, {
+    message: "must cite at least one output hash or earlier action",
+    path: ["citedOutputs"],
+  });
+
+/**
+ * POST /api/v1/agent-actions body. The signature is checked separately so that a missing
+ * or wrong one answers 401, not 422.
+ */
+export const agentActionBodySchema = z.object({
+  chainId: z.number().int().positive("must be the EVM chain id the agent acts on"),
+  action: agentActionMessageSchema,
+  signature: z
+    .unknown()
+    .optional()
+    .meta({ description: "0x-hex EIP-712 signature of the statement by action.agent" }),
+});
+
+export const agentActionSignatureSchema = hexBytesSchema;
+
+export const agentActionResultSchema = z.object({
+  id: z.string(),
+  digest: z.string(),
+  status: z.enum(["created", "duplicate"]),
+});
+
+export type AgentActionBody = z.output<typeof agentActionBodySchema>;
+export type AgentActionResult = z.infer<typeof agentActionResultSchema>;

@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/** 32 bytes of hex, with or without 0x (the gateway sends none); stored 0x-lowercase. */
+export const hash32Schema = z
+  .string()
+  .regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be 32 bytes of hex (64 hex digits, 0x optional)")
+  .transform((v) => `0x${v.replace(/^0x/, "").toLowerCase()}` as `0x${string}`);
+
+/** A 20-byte address, stored lowercase. */
+export const addressSchema = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
+  .transform((v) => v.toLowerCase() as `0x${string}`);
+
+/** Even-length 0x-hex bytes, stored lowercase. */
+export const hexBytesSchema = z
+  .string()
+  .regex(/^0x([0-9a-fA-F]{2})+$/, "must be 0x-prefixed hex bytes")
+  .transform((v) => v.toLowerCase() as `0x${string}`);
+
+/** Unix seconds as a number or a decimal string (uint256 on the wire), kept exact. */
+export const unixSecondsSchema = z
+  .union([
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    z.string().regex(/^\d{1,20}$/),
+  ])
+  .transform((v) => BigInt(v));
