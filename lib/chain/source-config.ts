@@ -34,6 +34,14 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 const RPC_PROTOCOLS = new Set(["http:", "https:", "ws:", "wss:"]);
 
+function isHttpUrl(value: string): boolean {
+  try {
+    return ["http:", "https:"].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 function isRpcUrl(value: string): boolean {
   try {
     return RPC_PROTOCOLS.has(new URL(value).protocol);
@@ -56,6 +64,22 @@ export const sourceRowSchema = z.object({
   abiVersion: z.number().int().positive(),
   fromBlock: z.number().int().nonnegative(),
   label: z.string().min(1),
+  /**
+   * settlement_relay only: where batch blobs (Merkle tree dumps) are fetched, as
+   * `${blobStoreUrl}/blobs/<walrusBlobId>`. May hold a `${NAME}` placeholder.
+   */
+  blobStoreUrl: z.string().refine(isHttpUrl, { message: "must be an http(s) URL" }).optional(),
+  /** opg_token only: the payees whose incoming transfers are x402 payments. */
+  payees: z
+    .array(
+      z
+        .string()
+        .refine((value) => isAddress(value, { strict: false }), {
+          message: "must be a 0x-prefixed 20-byte hex address",
+        })
+        .transform((value) => getAddress(value)),
+    )
+    .optional(),
 });
 
 /** The whole file: an array of rows, at most one row per (chainId, address, kind). */
@@ -88,18 +112,21 @@ function substitutePlaceholders(raw: unknown, env: PlaceholderEnv, file: string)
   if (!Array.isArray(raw)) return raw;
   return raw.map((row: unknown, index) => {
     if (typeof row !== "object" || row === null) return row;
-    const rpcUrl = (row as { rpcUrl?: unknown }).rpcUrl;
-    if (typeof rpcUrl !== "string") return row;
-    const resolved = rpcUrl.replace(PLACEHOLDER, (_match, name: string) => {
-      const value = env[name];
-      if (!value) {
-        throw new Error(
-          `Invalid source config ${file}: rpcUrl of row ${index} needs environment variable ${name}, which is not set.`,
-        );
-      }
-      return value;
-    });
-    return { ...row, rpcUrl: resolved };
+    const out: Record<string, unknown> = { ...row };
+    for (const field of ["rpcUrl", "blobStoreUrl"] as const) {
+      const value = out[field];
+      if (typeof value !== "string") continue;
+      out[field] = value.replace(PLACEHOLDER, (_match, name: string) => {
+        const resolved = env[name];
+        if (!resolved) {
+          throw new Error(
+            `Invalid source config ${file}: ${field} of row ${index} needs environment variable ${name}, which is not set.`,
+          );
+        }
+        return resolved;
+      });
+    }
+    return out;
   });
 }
 

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { log } from "@/lib/log";
+import { findFreePort } from "@/lib/net";
 
 /** How to start one local chain. */
 export interface AnvilOptions {
@@ -18,6 +18,11 @@ export interface AnvilOptions {
   stateFile?: string;
   /** Seconds per block; omitted means a block per transaction (automine). */
   blockTime?: number;
+  /**
+   * Unix seconds of the genesis block, used only when no state file exists yet: the devnet
+   * starts its chains in the past so that a story can fill hours of chain time up to now.
+   */
+  genesisTimestamp?: number;
   /** How long to wait for `eth_chainId` to answer. */
   startTimeoutMs?: number;
 }
@@ -69,23 +74,6 @@ export function resolveAnvilBinary(): string {
   );
 }
 
-/** Asks the OS for a free TCP port on 127.0.0.1 by binding port 0. */
-export async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
 async function answersChainId(rpcUrl: string): Promise<number | undefined> {
   try {
     const response = await fetch(rpcUrl, {
@@ -127,6 +115,10 @@ function watchOutput(child: ChildProcess, port: number) {
 function anvilArgs(options: AnvilOptions, port: number): string[] {
   const args = ["--host", HOST, "--port", String(port), "--chain-id", String(options.chainId)];
   if (options.stateFile) args.push("--state", options.stateFile);
+  const fresh = !options.stateFile || !existsSync(options.stateFile);
+  if (fresh && options.genesisTimestamp !== undefined) {
+    args.push("--timestamp", String(options.genesisTimestamp));
+  }
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
   return args;
 }

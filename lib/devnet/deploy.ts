@@ -1,4 +1,4 @@
-import type { Address, Hex } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import {
   loadSourceConfig,
   writeSourceConfig,
@@ -179,6 +179,8 @@ export async function deployDevnet(args: {
   base: { rpcUrl: string };
   outFile: string;
   artifacts?: Artifacts;
+  /** The local blob store's URL, written on the settlement relay's row. */
+  blobStoreUrl?: string;
 }): Promise<SourceConfig> {
   const artifacts = args.artifacts ?? (await compileContracts());
   const previous = await readPrevious(args.outFile);
@@ -186,5 +188,15 @@ export async function deployDevnet(args: {
     deployChain("og", args.og.rpcUrl, previous, artifacts),
     deployChain("base", args.base.rpcUrl, previous, artifacts),
   ]);
-  return writeSourceConfig(args.outFile, [...og, ...base]);
+  const rows = [...og, ...base].map((row): SourceRow => {
+    if (row.kind === "settlement_relay" && args.blobStoreUrl) {
+      return { ...row, blobStoreUrl: args.blobStoreUrl };
+    }
+    if (row.kind === "opg_token") return { ...row, payees: [DEVNET_PAYEE] };
+    return row;
+  });
+  return writeSourceConfig(args.outFile, rows);
 }
+
+/** x402 payments on the devnet go to OpenGradient's default TEE payee (FACTS.md). */
+export const DEVNET_PAYEE = getAddress("0x9deEBB5D1b22e4a6e027977CeAd13893A7E4cC1a");

@@ -56,9 +56,7 @@ function write(value: PyJsonValue, sortKeys: boolean): string {
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "number") return writeNumber(value);
   if (value instanceof PyFloat) return pythonFloatRepr(value.value);
-  if (Array.isArray(value)) {
-    return `[${value.map((item: PyJsonValue) => write(item, sortKeys)).join(", ")}]`;
-  }
+  if (isPyArray(value)) return `[${value.map((item) => write(item, sortKeys)).join(", ")}]`;
   if (typeof value === "object" && isPlainObject(value)) return writeObject(value, sortKeys);
   throw new TypeError(`Python's json.dumps has no encoding for ${typeof value}`);
 }
@@ -144,7 +142,23 @@ export function compareCodePoints(a: string, b: string): number {
   return (i < a.length ? 1 : 0) - (j < b.length ? 1 : 0);
 }
 
+// Note: Array.isArray does not narrow a readonly array type; this guard does.
+function isPyArray(value: PyJsonValue): value is readonly PyJsonValue[] {
+  return Array.isArray(value);
+}
+
 function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/** Python's truthiness for JSON values: null, false, 0, "", [] and {} are false. */
+export function isPythonTruthy(value: PyJsonValue | undefined): boolean {
+  if (value === undefined || value === null || value === false || value === "") return false;
+  if (typeof value === "number") return value !== 0;
+  if (typeof value === "bigint") return value !== 0n;
+  if (value instanceof PyFloat) return value.value !== 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
 }

@@ -12,7 +12,7 @@ describe("buildOpenApiDocument()", () => {
   });
 
   it("derives its schemas from the same zod schemas the routes validate with", () => {
-    const receipt = doc.components.schemas.Receipt as {
+    const receipt = doc.components.schemas.Receipt as unknown as {
       required: string[];
       properties: Record<string, { pattern?: string }>;
     };
@@ -27,7 +27,7 @@ describe("buildOpenApiDocument()", () => {
       ]),
     );
     expect(receipt.properties.tee_output_hash!.pattern).toBe("^(0x)?[0-9a-fA-F]{64}$");
-    const batch = doc.components.schemas.ReceiptBatch as {
+    const batch = doc.components.schemas.ReceiptBatch as unknown as {
       properties: { receipts: { maxItems: number } };
     };
     expect(batch.properties.receipts.maxItems).toBe(1000);
