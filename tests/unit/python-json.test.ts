@@ -64,7 +64,17 @@ describe("pythonJsonDumps()", () => {
   });
 
   it("sorts keys by code point, so an astral key sorts after U+FFFF (unlike UTF-16 order)", () => {
-    const value = { "\uffff": 1, "\u{1F600}": 2, a: 3, A: 4, "": 5, aa: 6, "\u00e9": 7, "10": 8, "9": 9 };
+    const value = {
+      "\uffff": 1,
+      "\u{1F600}": 2,
+      a: 3,
+      A: 4,
+      "": 5,
+      aa: 6,
+      "\u00e9": 7,
+      "10": 8,
+      "9": 9,
+    };
     expect(pythonJsonDumps(value, { sortKeys: true })).toBe(
       String.raw`{"": 5, "10": 8, "9": 9, "A": 4, "a": 3, "aa": 6, "\u00e9": 7, "\uffff": 1, "\ud83d\ude00": 2}`,
     );

@@ -41,7 +41,9 @@ describe("canonicalRequest() and teeRequestHash()", () => {
 
   it("hashes an integer temperature as a float, as float(temperature) does", () => {
     const asInt = canonicalRequest({ model: "m", messages: [], temperature: 1 });
-    const asFloat = canonicalRequest(parseRequest('{"model": "m", "messages": [], "temperature": 1.0}'));
+    const asFloat = canonicalRequest(
+      parseRequest('{"model": "m", "messages": [], "temperature": 1.0}'),
+    );
     expect(teeRequestHash(asInt)).toBe(teeRequestHash(asFloat));
   });
 

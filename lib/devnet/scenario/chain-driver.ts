@@ -61,7 +61,8 @@ function groupIntoBlocks(sorted: readonly ChainOp[]) {
   const blocks: { chainId: number; time: number; ops: ChainOp[]; gas: bigint }[] = [];
   const open = new Map<number, (typeof blocks)[number]>();
   for (const op of sorted) {
-    const slot = op.time - (op.time % SLOT_SECONDS);
+    // Ceiling, so a block is never earlier than any op it holds.
+    const slot = Math.ceil(op.time / SLOT_SECONDS) * SLOT_SECONDS;
     const current = open.get(op.chainId);
     if (current && current.time === slot && current.gas + op.gas <= BLOCK_GAS_BUDGET) {
       current.ops.push(op);

@@ -29,8 +29,10 @@ const QUESTIONS = [
  */
 export function makeExchange(rng: Rng, bad: boolean): { prompt: string; reply: string } {
   const [question, good, wrong] = rng.pick(QUESTIONS);
-  const suffix = ` (ref ${rng.int(1000, 999_999)})`;
-  return { prompt: `${question}${suffix}`, reply: bad ? wrong : good };
+  const ref = rng.int(1000, 999_999);
+  // Real completions differ from one request to the next; the reference keeps outputs
+  // distinct so that an output hash names one answer.
+  return { prompt: `${question} (ref ${ref})`, reply: `${bad ? wrong : good} [${ref}]` };
 }
 
 /** Agent action summaries, by kind. */

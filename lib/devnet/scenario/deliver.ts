@@ -64,6 +64,11 @@ export async function deliverOutbox(
   return result;
 }
 
+/** Where a data directory keeps the story's outbox and manifest. */
+export function storyDir(dataDir: string): string {
+  return path.join(dataDir, "devnet", "story");
+}
+
 /** Whether the outbox in `dir` was played, and whether it was delivered completely. */
 export async function outboxState(dir: string): Promise<{ played: boolean; delivered: boolean }> {
   const exists = (f: string) =>

@@ -1,0 +1,214 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createPublicClient, hexToString, http, type Hex } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SETTLEMENT_RELAY_ABI } from "@/lib/chain/abis/settlement-relay";
+import { TEE_REGISTRY_ABI } from "@/lib/chain/abis/tee-registry";
+import { startDevnet, type Devnet } from "@/lib/devnet";
+import { deliverOutbox, playStory, type StoryManifest } from "@/lib/devnet/scenario";
+import { parseTreeDump, verifyTreeDump } from "@/lib/evidence/merkle";
+import { verifyTeeSignature } from "@/lib/evidence/tee-signature";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { callRoute, useDatabase } from "../helpers/route";
+
+/** Seeded, and small enough to run in seconds; `STORY_TEST_REQUESTS` makes it bigger. */
+const SEED = process.env.STORY_TEST_SEED ?? "story-test";
+const REQUESTS = Number(process.env.STORY_TEST_REQUESTS ?? 120);
+
+let db: TestDatabase;
+let devnet: Devnet;
+let dataDir: string;
+let manifest: StoryManifest;
+let og: ReturnType<typeof createPublicClient>;
+let delivered: { receipts: number; actions: number };
+
+const source = (kind: string) => devnet.sources.find((s) => s.kind === kind)!;
+const keyCache = new Map<string, Hex>();
+async function registryKey(teeId: Hex): Promise<Hex> {
+  if (!keyCache.has(teeId)) {
+    const tee = (await og.readContract({
+      address: source("tee_registry").address,
+      abi: TEE_REGISTRY_ABI,
+      functionName: "getTEE",
+      args: [teeId],
+    })) as { publicKey: Hex };
+    keyCache.set(teeId, tee.publicKey);
+  }
+  return keyCache.get(teeId)!;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  useDatabase(db.url, { INGEST_RATE_LIMIT_PER_MINUTE: "100000" });
+  const receipts = await import("@/app/api/v1/receipts/route");
+  const actions = await import("@/app/api/v1/agent-actions/route");
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "story-test-"));
+  devnet = await startDevnet({ dataDir });
+  og = createPublicClient({ transport: http(devnet.chains[0]!.rpcUrl) });
+  const outDir = path.join(dataDir, "devnet", "story");
+  manifest = await playStory({
+    sources: devnet.sources,
+    blobStore: devnet.blobStore,
+    outDir,
+    seed: SEED,
+    requests: REQUESTS,
+  });
+  const ok = (status: number) => {
+    if (status >= 300) throw new Error(`ingest answered ${status}`);
+    return status;
+  };
+  delivered = await deliverOutbox(outDir, {
+    postReceipts: async (r) =>
+      ok((await callRoute(receipts.POST, { body: { receipts: r } })).status),
+    postAgentAction: async (b) => ok((await callRoute(actions.POST, { body: b })).status),
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await (await import("@/lib/db/client")).closeDb();
+  await db?.close();
+  await devnet?.stop();
+  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+describe(`the devnet story (seed ${SEED}, ${REQUESTS} requests)`, () => {
+  it("every individual settlement on chain carries a signature that verifies with the registry's key", async () => {
+    const logs = await og.getContractEvents({
+      address: source("settlement_relay").address,
+      abi: SETTLEMENT_RELAY_ABI,
+      eventName: "IndividualSettlement",
+      fromBlock: 0n,
+    });
+    expect(logs).toHaveLength(manifest.counts.individualSettlements!);
+    for (const { args } of logs) {
+      const check = verifyTeeSignature({
+        publicKey: await registryKey(args.teeId!),
+        teeId: args.teeId!,
+        requestHash: args.inputHash!,
+        outputHash: args.outputHash!,
+        timestamp: args.timestamp!,
+        signature: Buffer.from(args.signature!.slice(2), "hex").toString("base64"),
+      });
+      expect(check, `settlement of ${args.outputHash}`).toEqual({ ok: true });
+    }
+  });
+
+  it("every batch's blob has the on-chain root, and each leaf proves and its signature verifies", async () => {
+    const logs = await og.getContractEvents({
+      address: source("settlement_relay").address,
+      abi: SETTLEMENT_RELAY_ABI,
+      eventName: "BatchSettlement",
+      fromBlock: 0n,
+    });
+    expect(logs).toHaveLength(manifest.counts.batches!);
+    for (const { args } of logs) {
+      const blobId = hexToString(args.walrusBlobId!);
+      const text = await (
+        await fetch(`${source("settlement_relay").blobStoreUrl}/blobs/${blobId}`)
+      ).text();
+      const parsed = parseTreeDump(text);
+      if (!parsed.ok) throw new Error(parsed.error);
+      const result = verifyTreeDump(parsed.dump, args.merkleRoot!);
+      expect(result.rootOk).toBe(true);
+      expect(result.leaves.every((l) => l.ok)).toBe(true);
+      expect(parsed.dump.values).toHaveLength(Number(args.batchSize));
+      for (const { value } of parsed.dump.values) {
+        const [teeId, requestHash, outputHash, signature, timestamp] = value as string[];
+        const check = verifyTeeSignature({
+          publicKey: await registryKey(teeId as Hex),
+          requestHash: requestHash!,
+          outputHash: outputHash!,
+          timestamp: timestamp!,
+          signature: Buffer.from(signature!.slice(2), "hex").toString("base64"),
+        });
+        expect(check).toEqual({ ok: true });
+      }
+    }
+  });
+
+  it("every stored receipt verifies, recomputed hashes included, except exactly the two planted corruptions", async () => {
+    const { rows } = await db.pool.query(
+      "SELECT tee_id, request_hash, output_hash, tee_timestamp, signature, request_payload, reply_text FROM receipt",
+    );
+    expect(rows).toHaveLength(delivered.receipts);
+    const failing: string[] = [];
+    for (const r of rows) {
+      const check = verifyTeeSignature({
+        publicKey: await registryKey(r.tee_id),
+        teeId: r.tee_id,
+        requestHash: r.request_hash,
+        outputHash: r.output_hash,
+        timestamp: r.tee_timestamp,
+        signature: r.signature,
+        payload: r.request_payload
+          ? { request: r.request_payload, reply: r.reply_text }
+          : undefined,
+      });
+      if (!check.ok) {
+        expect(check.reason).toBe("bad_signature");
+        failing.push(r.output_hash);
+      }
+    }
+    expect(failing.sort()).toEqual([...manifest.faults.corruptedSignatures].sort());
+    expect(rows.filter((r) => r.request_payload).length).toBeGreaterThan(rows.length / 2);
+  });
+
+  it("exactly the planted settlement matches no receipt", async () => {
+    const relay = source("settlement_relay").address;
+    const individual = await og.getContractEvents({
+      address: relay,
+      abi: SETTLEMENT_RELAY_ABI,
+      eventName: "IndividualSettlement",
+      fromBlock: 0n,
+    });
+    const settled = new Set(individual.map((l) => l.args.outputHash!));
+    const received = new Set(
+      (await db.pool.query("SELECT output_hash FROM receipt")).rows.map((r) => r.output_hash),
+    );
+    const orphans = [...settled].filter((h) => !received.has(h));
+    expect(orphans).toEqual(manifest.faults.settlementWithoutReceipt);
+  });
+
+  it("revokes v1.1.0 on chain, and the stale records are exactly C's receipts signed after it", async () => {
+    const c = manifest.enclaves.find((e) => e.name === "C")!;
+    const revoked = await og.getContractEvents({
+      address: source("tee_registry").address,
+      abi: TEE_REGISTRY_ABI,
+      eventName: "PCRRevoked",
+      fromBlock: 0n,
+    });
+    expect(revoked.map((l) => l.args.pcrHash)).toEqual([c.pcrHash]);
+    const block = await og.getBlock({ blockNumber: revoked[0]!.blockNumber });
+    expect(Number(block.timestamp)).toBeGreaterThanOrEqual(manifest.rollbackTime);
+    const { rows } = await db.pool.query(
+      "SELECT output_hash FROM receipt WHERE tee_id = $1 AND tee_timestamp >= $2",
+      [c.teeId, manifest.rollbackTime],
+    );
+    expect(rows.map((r) => r.output_hash).sort()).toEqual(
+      [...manifest.faults.staleAfterRollback].sort(),
+    );
+    expect(manifest.faults.staleAfterRollback.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("stores every agent action, some citing earlier actions three levels deep", async () => {
+    expect(delivered.actions).toBe(manifest.counts.agentActions);
+    const { rows } = await db.pool.query(`
+      WITH RECURSIVE depth(id, d) AS (
+        SELECT a.id, 1 FROM agent_action a
+         WHERE NOT EXISTS (SELECT 1 FROM agent_action_citation c WHERE c.action_id = a.id AND c.cited_action_id IS NOT NULL)
+        UNION ALL
+        SELECT c.action_id, depth.d + 1 FROM agent_action_citation c JOIN depth ON c.cited_action_id = depth.id
+      ) SELECT count(DISTINCT id)::int AS actions, max(d)::int AS deepest FROM depth`);
+    expect(rows[0]).toEqual({ actions: manifest.counts.agentActions, deepest: 3 });
+    const onchain = await db.pool.query(
+      "SELECT count(*)::int AS n FROM agent_action WHERE tx_hash IS NOT NULL",
+    );
+    expect(onchain.rows[0].n).toBeGreaterThan(0);
+  });
+
+  it("spreads traffic over hours of chain time that end before now", () => {
+    expect(manifest.end - manifest.start).toBeGreaterThan(4 * 3600);
+    expect(manifest.end).toBeLessThan(Date.now() / 1000);
+  });
+});
