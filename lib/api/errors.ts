@@ -45,7 +45,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, root = ""): string 
 export function validationFailed(error: z.ZodError, root = ""): ApiError {
   const issues = error.issues.map((issue) => ({
     path: formatPath(issue.path, root) || "(body)",
-    message: issue.message,
+    message: humanMessage(issue),
   }));
   const first = issues[0]!;
   return new ApiError(422, "validation_failed", `${first.path}: ${first.message}`, { issues });
@@ -56,4 +56,12 @@ export function invalidField(path: string, message: string): ApiError {
   return new ApiError(422, "validation_failed", `${path}: ${message}`, {
     issues: [{ path, message }],
   });
+}
+
+/** zod's default wording for a missing field ("expected string, received undefined") is for programmers. */
+function humanMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
+    return issue.expected === "nonoptional" ? "is required" : `is required (${issue.expected})`;
+  }
+  return issue.message;
 }

@@ -74,6 +74,7 @@ describe("POST /api/v1/receipts", () => {
 
   it.each([
     ["tee_signature", { tee_signature: "not base64!" }, /tee_signature: must be the base64/],
+    ["missing tee_signature", { tee_signature: undefined }, /^tee_signature: is required/],
     ["tee_id", { tee_id: "0x1234" }, /tee_id: must be 32 bytes of hex/],
     ["tee_timestamp", { tee_timestamp: -5 }, /tee_timestamp/],
     ["model", { model: "" }, /model: must name the model/],

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { addressSchema, hash32Schema, hexBytesSchema } from "@/lib/api/schemas/common";
+import {
+  addressSchema,
+  hash32Schema,
+  hexBytesSchema,
+  unixSecondsSchema,
+} from "@/lib/api/schemas/common";
 import { AGENT_ACTION_KINDS } from "@/lib/evidence/agent-action";
 
 /** At most this many bytes in one agent-action request body. */
@@ -15,12 +20,7 @@ export const agentActionMessageSchema = z
     citedOutputs: z.array(hash32Schema).max(MAX_CITATIONS).default([]),
     citedActions: z.array(hash32Schema).max(MAX_CITATIONS).default([]),
     txHash: hash32Schema.optional(),
-    occurredAt: z
-      .union([
-        z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-        z.string().regex(/^\d{1,20}$/),
-      ])
-      .transform((v) => BigInt(v)),
+    occurredAt: unixSecondsSchema,
   })
   .refine((m) => m.citedOutputs.length + m.citedActions.length > 0, {
     message: "must cite at least one output hash or earlier action",
