@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
 import { startDevnet } from "@/lib/devnet";
-import { deliverOutbox, httpSink, outboxState, playStory, storyDir } from "@/lib/devnet/scenario";
+import { ensureStory } from "@/lib/devnet/scenario";
 import { dataDir, getEnv } from "@/lib/env";
 
 const HELP = `npm run devnet [-- --requests N] [--seed S] [--api URL]
 
 Starts the two local chains with their contracts and the blob store, plays the devnet story
 once per data directory, and keeps running until Ctrl-C. With --api, delivers the story's
-receipts and agent actions to a running app; otherwise \`npm start\` delivers them.`;
+receipts and agent actions to a running app; otherwise the next \`npm start\` delivers them.`;
 
 /** `npm run devnet`: the local chains, the story played once, until Ctrl-C. */
 async function main() {
@@ -22,9 +22,9 @@ async function main() {
   if (values.help) return console.log(HELP);
   const env = getEnv();
   const requests = values.requests ? Number(values.requests) : env.STORY_REQUESTS;
-  if (!Number.isInteger(requests) || requests < 20)
-    throw new Error("--requests must be a whole number ≥ 20");
-  const seed = values.seed ?? env.STORY_SEED;
+  if (!Number.isInteger(requests) || requests < 20) {
+    throw new Error(`--requests must be a whole number of at least 20 (got ${values.requests})`);
+  }
   const devnet = await startDevnet({ dataDir: dataDir(env) });
   const stop = async () => {
     await devnet.stop();
@@ -32,36 +32,18 @@ async function main() {
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
-  for (const c of devnet.chains) console.log(`chain ${c.chainId}: ${c.rpcUrl}`);
-  console.log(`blob store: ${devnet.blobStore.url}`);
-  const dir = storyDir(dataDir(env));
-  if (!(await outboxState(dir)).played) {
-    console.log(`story: playing ${requests} requests (seed "${seed}")`);
-    const started = Date.now();
-    const manifest = await playStory({
-      sources: devnet.sources,
-      blobStore: devnet.blobStore,
-      outDir: dir,
-      seed,
-      requests,
-      onProgress: (stage, done, total) => {
-        if (done === total || done % 1000 < 10)
-          process.stdout.write(`\r  ${stage}: ${done}/${total}`);
-      },
-    });
-    console.log(
-      `\nstory: done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(manifest.counts)}`,
-    );
-  } else {
-    console.log(`story: already played in ${dir}`);
-  }
-  if (values.api) {
-    const delivered = await deliverOutbox(dir, httpSink(values.api));
-    console.log(
-      `story: delivered ${delivered.receipts} receipts and ${delivered.actions} agent actions to ${values.api}`,
-    );
-  }
-  console.log("press Ctrl-C to stop");
+  const say = (line: string) => console.log(`devnet: ${line}`);
+  for (const c of devnet.chains) say(`chain ${c.chainId}: ${c.rpcUrl}`);
+  say(`blob store: ${devnet.blobStore.url}`);
+  await ensureStory({
+    ...devnet,
+    dataDir: dataDir(env),
+    seed: values.seed ?? env.STORY_SEED,
+    requests,
+    apiUrl: values.api,
+    say,
+  });
+  say("press Ctrl-C to stop");
 }
 
 main().catch((error: unknown) => {

@@ -4,8 +4,8 @@ import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
-import { startDevnet, type Devnet } from "@/lib/devnet";
-import { deliverOutbox, httpSink, outboxState, playStory, storyDir } from "@/lib/devnet/scenario";
+import { startDevnet } from "@/lib/devnet";
+import { ensureStory } from "@/lib/devnet/scenario";
 import { loadSourceConfig, type SourceConfig } from "@/lib/chain/source-config";
 import { ConfigError, rpcPlaceholders, sourcesFile, type Env } from "@/lib/env";
 import { ensureBuilt } from "./build";
@@ -56,7 +56,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const next = startNext(opts, { DATABASE_URL: databaseUrl, SOURCES_FILE: sourcesPath });
     stops.push(() => stopChild(next));
     await waitForHttp(appUrl, next);
-    if (devnet) await tellStory(opts, devnet, appUrl);
+    if (devnet) {
+      const { STORY_SEED: seed, STORY_REQUESTS: requests } = opts.env;
+      await ensureStory({
+        ...devnet,
+        dataDir: opts.dataDir,
+        seed,
+        requests,
+        apiUrl: appUrl,
+        say: opts.say,
+      });
+    }
     return { appUrl, databaseUrl, chains, stop };
   } catch (error) {
     await stop();
@@ -91,35 +101,6 @@ async function startChains(opts: StackOptions, stops: (() => Promise<void>)[]) {
 function uniqueChains(sources: SourceConfig) {
   const byId = new Map(sources.map((s) => [s.chainId, { chainId: s.chainId, rpcUrl: s.rpcUrl }]));
   return [...byId.values()];
-}
-
-/**
- * The devnet story, once per data directory: played on first start (not again over
- * existing chain data), then delivered to the ingest API until a delivery completes.
- */
-async function tellStory(opts: StackOptions, devnet: Devnet, appUrl: string) {
-  const dir = storyDir(opts.dataDir);
-  const state = await outboxState(dir);
-  if (!state.played) {
-    const { STORY_SEED: seed, STORY_REQUESTS: requests } = opts.env;
-    opts.say(`story: playing ${requests} requests on the devnet (seed "${seed}")`);
-    const manifest = await playStory({
-      sources: devnet.sources,
-      blobStore: devnet.blobStore,
-      outDir: dir,
-      seed,
-      requests,
-    });
-    opts.say(
-      `story: ${manifest.counts.transactions} transactions, ${manifest.counts.batches} batches, rollback of v1.1.0 included`,
-    );
-  }
-  if (!state.delivered) {
-    const delivered = await deliverOutbox(dir, httpSink(appUrl));
-    opts.say(
-      `story: delivered ${delivered.receipts} receipts and ${delivered.actions} agent actions to the ingest API`,
-    );
-  }
 }
 
 async function startDatabase(opts: StackOptions, stops: (() => Promise<void>)[]) {

@@ -2,9 +2,9 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { findFreePort } from "@/lib/net";
+import { queryOnce } from "../helpers/sql";
 
 /** `npm start` as a person runs it: its own process group, so Ctrl-C reaches every child. */
 function startCommand(env: Record<string, string>) {
@@ -39,16 +39,6 @@ function survivors(group: ChildProcess): string[] {
     .map((line) => line.trim());
 }
 
-async function query(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 describe("npm start", () => {
   const dirs: string[] = [];
   afterAll(async () => {
@@ -74,7 +64,7 @@ describe("npm start", () => {
     const home = await fetch(appUrl!).then((r) => r.text());
     expect(home).toContain("Head block");
     const dbUrl = (port: string) => `postgresql://postgres:provenance@127.0.0.1:${port}/postgres`;
-    await query(
+    await queryOnce(
       dbUrl(dbPort!),
       "INSERT INTO chain (id, name, finality_depth) VALUES (999, 'marker', 1)",
     );
@@ -87,7 +77,7 @@ describe("npm start", () => {
     const second = startCommand(env);
     const [, dbPort2] = await second.waitFor(/embedded PostgreSQL on 127\.0\.0\.1:(\d+)/);
     await second.waitFor(/dashboard: http/);
-    expect(await query(dbUrl(dbPort2!), "SELECT name FROM chain WHERE id = 999")).toEqual([
+    expect(await queryOnce(dbUrl(dbPort2!), "SELECT name FROM chain WHERE id = 999")).toEqual([
       { name: "marker" },
     ]);
     expect(await fs.readFile(path.join(dataDir, "devnet", "sources.json"), "utf8")).toBe(sources);

@@ -136,7 +136,9 @@ describe("devnet look-alike contracts", () => {
   it("keep their code and state across an anvil restart, and deployDevnet reuses them", async () => {
     const before = devnet!.sources;
     const fileBefore = await readFile(devnet!.sourcesFile, "utf8");
-    const heads = await Promise.all([og, base].map((c) => c.publicClient.getBlockNumber()));
+    const heads = await Promise.all(
+      [og, base].map((c) => c.publicClient.getBlockNumber({ cacheTime: 0 })),
+    );
     await devnet!.stop();
     devnet = undefined;
     devnet = await startDevnet({ dataDir });
@@ -160,8 +162,8 @@ describe("devnet look-alike contracts", () => {
     });
     expect(tee.publicKey).toBe(scenario.publicKey);
     // Same heads as before the restart: nothing was redeployed.
-    expect(await Promise.all([og, base].map((c) => c.publicClient.getBlockNumber()))).toEqual(
-      heads,
-    );
+    expect(
+      await Promise.all([og, base].map((c) => c.publicClient.getBlockNumber({ cacheTime: 0 }))),
+    ).toEqual(heads);
   });
 });

@@ -2,23 +2,13 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { queryOnce } from "../helpers/sql";
 
 function postgresProcessesFor(dataDir: string): string[] {
   const out = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
   return out.split("\n").filter((line) => line.includes("postgres") && line.includes(dataDir));
-}
-
-async function queryOne(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows[0];
-  } finally {
-    await client.end();
-  }
 }
 
 describe("startEmbeddedPostgres()", () => {
@@ -29,8 +19,8 @@ describe("startEmbeddedPostgres()", () => {
 
     const first = await startEmbeddedPostgres({ dataDir });
     try {
-      await queryOne(first.url, "CREATE TABLE kept (v text)");
-      await queryOne(first.url, "INSERT INTO kept VALUES ('still here')");
+      await queryOnce(first.url, "CREATE TABLE kept (v text)");
+      await queryOnce(first.url, "INSERT INTO kept VALUES ('still here')");
     } finally {
       await first.stop();
     }
@@ -39,7 +29,7 @@ describe("startEmbeddedPostgres()", () => {
     const second = await startEmbeddedPostgres({ dataDir });
     try {
       expect(second.port).not.toBe(0);
-      expect(await queryOne(second.url, "SELECT v FROM kept")).toEqual({ v: "still here" });
+      expect(await queryOnce(second.url, "SELECT v FROM kept")).toEqual([{ v: "still here" }]);
     } finally {
       await second.stop();
     }

@@ -2,10 +2,10 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { applyMigrations, readMigrations } from "@/lib/db/migrate";
 import { withDatabase } from "../helpers/db-url";
+import { queryOnce } from "../helpers/sql";
 
 describe("applyMigrations()", () => {
   const admin = inject("adminDatabaseUrl");
@@ -13,10 +13,10 @@ describe("applyMigrations()", () => {
   const url = withDatabase(admin, name);
 
   beforeAll(async () => {
-    await query(admin, `CREATE DATABASE ${name}`);
+    await queryOnce(admin, `CREATE DATABASE ${name}`);
   });
   afterAll(async () => {
-    await query(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await queryOnce(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
 
   it("applies every committed migration to an empty database, then nothing the second time", async () => {
@@ -28,7 +28,7 @@ describe("applyMigrations()", () => {
 
   it("records each migration as Prisma Migrate does, with the file's SHA-256", async () => {
     const [first] = await readMigrations();
-    const rows = await query(
+    const rows = await queryOnce(
       url,
       'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
     );
@@ -66,9 +66,9 @@ describe("applyMigrations()", () => {
       "CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;",
     );
     await expect(applyMigrations(url, dir)).rejects.toThrow(/99991231000000_broken failed/);
-    const tables = await query(url, "SELECT to_regclass('half_done') AS t");
+    const tables = await queryOnce(url, "SELECT to_regclass('half_done') AS t");
     expect(tables[0]!.t).toBeNull();
-    const recorded = await query(
+    const recorded = await queryOnce(
       url,
       `SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE migration_name = '${bad}'`,
     );
@@ -76,13 +76,3 @@ describe("applyMigrations()", () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 });
-
-async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}

@@ -1,0 +1,56 @@
+import type { SourceConfig } from "@/lib/chain/source-config";
+import type { BlobStore } from "@/lib/devnet/blob-store";
+import { deliverOutbox, httpSink, outboxState, storyDir } from "./deliver";
+import { playStory } from "./play";
+
+/**
+ * The devnet story, once per data directory: played if it never was (not again over
+ * existing chain data), then delivered to the ingest API at `apiUrl` until one delivery
+ * completes. Without `apiUrl` the evidence waits in the outbox. Reports through `say`,
+ * with progress every tenth of a long play.
+ */
+export async function ensureStory(args: {
+  sources: SourceConfig;
+  blobStore: BlobStore;
+  dataDir: string;
+  seed: string;
+  requests: number;
+  apiUrl?: string;
+  say: (line: string) => void;
+}): Promise<void> {
+  const dir = storyDir(args.dataDir);
+  const state = await outboxState(dir);
+  if (!state.played) {
+    args.say(`story: playing ${args.requests} requests on the devnet (seed "${args.seed}")`);
+    const started = Date.now();
+    let reported = 0;
+    const manifest = await playStory({
+      sources: args.sources,
+      blobStore: args.blobStore,
+      outDir: dir,
+      seed: args.seed,
+      requests: args.requests,
+      onProgress: (stage, done, total) => {
+        const tenth = Math.floor((done / total) * 10);
+        if (total < 1000 || tenth <= reported) return;
+        reported = tenth;
+        args.say(
+          `story: ${stage} ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")}`,
+        );
+      },
+    });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const { transactions, batches, agentActions } = manifest.counts;
+    args.say(
+      `story: played in ${seconds} s: ${transactions} transactions, ${batches} batches, ${agentActions} agent actions, the v1.1.0 rollback; answer key in ${dir}/manifest.json`,
+    );
+  } else {
+    args.say(`story: already played (${dir})`);
+  }
+  if (args.apiUrl && !state.delivered) {
+    const delivered = await deliverOutbox(dir, httpSink(args.apiUrl));
+    args.say(
+      `story: delivered ${delivered.receipts} receipts and ${delivered.actions} agent actions to ${args.apiUrl}`,
+    );
+  }
+}
