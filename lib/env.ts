@@ -33,20 +33,10 @@ export const envSchema = z.object({
   DEVNET: booleanString.default(true),
   OG_RPC_URL: rpcUrl.optional(),
   BASE_RPC_URL: rpcUrl.optional(),
+  BASE_SEPOLIA_RPC_URL: rpcUrl.optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  PUBLIC_READ: booleanString.default(true),
-  ADMIN_ADDRESSES: z
-    .string()
-    .default("")
-    .transform((s) =>
-      s
-        .split(",")
-        .map((a) => a.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^0x[0-9a-f]{40}$/, "must be comma-separated 0x addresses"))),
   CHROMIUM_PATH: z.string().min(1).optional(),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   TRUST_PROXY: booleanString.default(false),
@@ -92,5 +82,9 @@ export function sourcesFile(env: Env = getEnv()): string {
 
 /** Values for `${NAME}` placeholders in the source configuration's RPC urls. */
 export function rpcPlaceholders(env: Env = getEnv()): Record<string, string | undefined> {
-  return { OG_RPC_URL: env.OG_RPC_URL, BASE_RPC_URL: env.BASE_RPC_URL };
+  return {
+    OG_RPC_URL: env.OG_RPC_URL,
+    BASE_RPC_URL: env.BASE_RPC_URL,
+    BASE_SEPOLIA_RPC_URL: env.BASE_SEPOLIA_RPC_URL,
+  };
 }

@@ -31,14 +31,4 @@ describe("parseEnv()", () => {
       /config\/sources\.opengradient\.json$/,
     );
   });
-
-  it("lower-cases admin addresses and refuses anything that is not one", () => {
-    const admin = "0xAbCdEf0123456789abcdef0123456789ABCDEF01";
-    expect(parseEnv({ ADMIN_ADDRESSES: `${admin}, ` }).ADMIN_ADDRESSES).toEqual([
-      admin.toLowerCase(),
-    ]);
-    expect(() => parseEnv({ ADMIN_ADDRESSES: "alice" })).toThrowError(
-      /^ADMIN_ADDRESSES is invalid/,
-    );
-  });
 });
