@@ -55,9 +55,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
-    throw new ConfigError(`${name} is invalid: ${issue.message} (got "${source[name] ?? ""}").`);
+    throw new ConfigError(
+      `${name} is invalid: ${issue.message} (got "${redact(source[name] ?? "")}").`,
+    );
   }
   return result.data;
+}
+
+/** A value as it may be printed: the password of a URL is replaced by `***`. */
+function redact(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, "$1:***@");
 }
 
 let cached: Env | undefined;

@@ -1,4 +1,4 @@
-import { badRequest, payloadTooLarge, unsupportedMediaType } from "@/lib/api/errors";
+import { badRequest, invalidField, payloadTooLarge, unsupportedMediaType } from "@/lib/api/errors";
 
 /**
  * Reads a JSON request body without trusting the client: the content type must be JSON,
@@ -16,17 +16,43 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const text = await readCapped(request, maxBytes);
   if (!text.trim()) throw badRequest("The request body is empty; send a JSON document.");
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
     throw badRequest(`The body is not valid JSON: ${(error as Error).message}.`);
+  }
+  assertStorable(parsed);
+  return parsed;
+}
+
+const MAX_DEPTH = 64;
+
+/**
+ * Refuses JSON that PostgreSQL cannot store or that would exhaust the stack later: NUL
+ * characters and unpaired surrogates in strings or keys, and nesting deeper than 64.
+ */
+function assertStorable(value: unknown, path = "(body)", depth = 0): void {
+  if (depth > MAX_DEPTH) {
+    throw invalidField(path, `nests deeper than ${MAX_DEPTH} levels`);
+  }
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) throw invalidField(path, "contains a NUL character");
+    if (!value.isWellFormed()) throw invalidField(path, "contains an unpaired UTF-16 surrogate");
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => assertStorable(item, `${path}[${i}]`, depth + 1));
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      assertStorable(key, `${path} key`, depth + 1);
+      assertStorable(item, path === "(body)" ? key : `${path}.${key}`, depth + 1);
+    }
   }
 }
 
 function tooLarge(maxBytes: number) {
-  return payloadTooLarge(
-    `The body is larger than ${(maxBytes / 1024 / 1024).toFixed(0)} MB; split it into smaller requests.`,
-  );
+  const limit =
+    maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MB` : `${Math.round(maxBytes / 1024)} KB`;
+  return payloadTooLarge(`The body is larger than ${limit}; split it into smaller requests.`);
 }
 
 async function readCapped(request: Request, maxBytes: number): Promise<string> {

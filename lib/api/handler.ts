@@ -22,7 +22,8 @@ export function apiRoute<C = unknown>(handler: Handler<C>): Handler<C> {
 
 /** The JSON answer for an error thrown while handling `request`. */
 export function errorResponse(error: unknown, request: Request): Response {
-  const apiError = error instanceof z.ZodError ? validationFailed(error) : error;
+  const apiError =
+    error instanceof z.ZodError ? validationFailed(error) : (fromDatabase(error) ?? error);
   if (apiError instanceof ApiError) {
     return Response.json(
       { error: apiError.code, message: apiError.message, ...apiError.details },
@@ -41,5 +42,20 @@ export function errorResponse(error: unknown, request: Request): Response {
       errorId,
     },
     { status: 500 },
+  );
+}
+
+/**
+ * A backstop for input the schemas let through but PostgreSQL refuses as data (SQLSTATE
+ * class 22: out of range, bad encoding…): the client's doing, so 422, and the transaction
+ * was rolled back, so nothing was written.
+ */
+function fromDatabase(error: unknown): ApiError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !code.startsWith("22")) return undefined;
+  return new ApiError(
+    422,
+    "validation_failed",
+    `A value cannot be stored: ${(error as Error).message}. Nothing was written.`,
   );
 }

@@ -70,7 +70,7 @@ export async function insertAgentAction(args: {
     if (!id) {
       // A concurrent post of the same statement won the race: same outcome as a duplicate.
       await client.query("ROLLBACK");
-      const row = await getPool().query<{ id: string }>(
+      const row = await client.query<{ id: string }>(
         "SELECT id FROM agent_action WHERE content_key = $1",
         [digest],
       );

@@ -150,6 +150,29 @@ describe("POST /api/v1/agent-actions", () => {
     expect(await countRows()).toEqual(before);
   });
 
+  it("answers 422, not 500, for values the database could not hold, and writes nothing", async () => {
+    const before = await countRows();
+    const twice = randomHash();
+    const dup = await post(await signed(statement({ citedOutputs: [twice, twice] })));
+    expect(dup.status).toBe(422);
+    expect(dup.json.message).toBe("action.citedOutputs: lists the same output hash twice");
+    const body = await signed(statement());
+    const farChain = await post({ ...body, chainId: 2 ** 40 });
+    expect(farChain.status).toBe(422);
+    expect(farChain.json.message).toMatch(/^chainId: must be a chain id below 2\^31/);
+    const farFuture = await post({
+      ...body,
+      action: { ...body.action, occurredAt: "18446744073709551615" },
+    });
+    expect(farFuture.status).toBe(422);
+    expect(farFuture.json.message).toMatch(
+      /^action\.occurredAt: must be unix seconds no later than the year 9999/,
+    );
+    const nul = await post({ ...body, action: { ...body.action, summary: "a\u0000b" } });
+    expect(nul.status).toBe(422);
+    expect(await countRows()).toEqual(before);
+  });
+
   it("refuses a statement that cites nothing, or a malformed one, with 422", async () => {
     const none = await post(await signed(statement({ citedOutputs: [] })));
     expect(none.status).toBe(422);

@@ -87,6 +87,32 @@ describe("POST /api/v1/receipts", () => {
     expect(await countRows()).toBe(before);
   });
 
+  it.each([
+    ["a NUL character in a kept field", '{"note": "a\\u0000b"}', /^note: contains a NUL character/],
+    [
+      "an unpaired surrogate",
+      '{"note": "\\ud800"}',
+      /^note: contains an unpaired UTF-16 surrogate/,
+    ],
+    [
+      "nesting 1,000 levels deep",
+      `{"note": ${"[".repeat(1000)}${"]".repeat(1000)}}`,
+      /nests deeper than 64 levels/,
+    ],
+    [
+      "a timestamp past the year 9999",
+      '{"tee_timestamp": "99999999999999999999"}',
+      /^tee_timestamp: must be unix seconds no later than the year 9999/,
+    ],
+  ])("answers 422, not 500, for %s, and writes nothing", async (_what, patch, message) => {
+    const before = await countRows();
+    const receipt = JSON.stringify(makeReceipt());
+    const res = await post({ rawBody: receipt.replace(/}$/, `, ${patch.slice(1, -1)}}`) });
+    expect(res.status).toBe(422);
+    expect(res.json.message).toMatch(message);
+    expect(await countRows()).toBe(before);
+  });
+
   it("refuses more than 1,000 receipts in one request", async () => {
     const receipts = Array.from({ length: 1001 }, () => makeReceipt());
     const res = await post({ body: { receipts } });

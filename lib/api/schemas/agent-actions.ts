@@ -1,8 +1,10 @@
 import { z } from "zod";
 import {
   addressSchema,
+  chainIdSchema,
   hash32Schema,
   hexBytesSchema,
+  textSchema,
   unixSecondsSchema,
 } from "@/lib/api/schemas/common";
 import { AGENT_ACTION_KINDS } from "@/lib/evidence/agent-action";
@@ -16,7 +18,7 @@ export const agentActionMessageSchema = z
   .object({
     agent: addressSchema,
     kind: z.enum(AGENT_ACTION_KINDS),
-    summary: z.string().min(1, "must say what the agent did").max(2000),
+    summary: textSchema(2000).refine((v: string) => v.length > 0, "must say what the agent did"),
     citedOutputs: z.array(hash32Schema).max(MAX_CITATIONS).default([]),
     citedActions: z.array(hash32Schema).max(MAX_CITATIONS).default([]),
     txHash: hash32Schema.optional(),
@@ -25,6 +27,14 @@ export const agentActionMessageSchema = z
   .refine((m) => m.citedOutputs.length + m.citedActions.length > 0, {
     message: "must cite at least one output hash or earlier action",
     path: ["citedOutputs"],
+  })
+  .refine((m) => new Set(m.citedOutputs).size === m.citedOutputs.length, {
+    message: "lists the same output hash twice",
+    path: ["citedOutputs"],
+  })
+  .refine((m) => new Set(m.citedActions).size === m.citedActions.length, {
+    message: "lists the same action twice",
+    path: ["citedActions"],
   });
 
 /**
@@ -32,7 +42,7 @@ export const agentActionMessageSchema = z
  * or wrong one answers 401, not 422.
  */
 export const agentActionBodySchema = z.object({
-  chainId: z.number().int().positive("must be the EVM chain id the agent acts on"),
+  chainId: chainIdSchema,
   action: agentActionMessageSchema,
   signature: z
     .unknown()

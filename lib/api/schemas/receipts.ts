@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { validationFailed } from "@/lib/api/errors";
-import { addressSchema, hash32Schema, unixSecondsSchema } from "@/lib/api/schemas/common";
+import {
+  addressSchema,
+  hash32Schema,
+  textSchema,
+  unixSecondsSchema,
+} from "@/lib/api/schemas/common";
 
 /** At most this many receipts in one request. */
 export const MAX_RECEIPTS_PER_REQUEST = 1000;
@@ -22,10 +27,12 @@ export const receiptSchema = z.looseObject({
   tee_output_hash: hash32Schema,
   tee_timestamp: unixSecondsSchema,
   tee_id: hash32Schema,
-  model: z.string().min(1, "must name the model").max(300),
+  model: textSchema(300).refine((v: string) => v.length > 0, "must name the model"),
   request: z.record(z.string(), z.unknown()).optional(),
-  reply: z.string().max(1_000_000).optional(),
-  x402_session: z.string().min(1).max(200).optional(),
+  reply: textSchema(1_000_000).optional(),
+  x402_session: textSchema(200)
+    .refine((v: string) => v.length > 0, "must not be empty")
+    .optional(),
   payer: addressSchema.optional(),
 });
 
