@@ -31,14 +31,14 @@ export function createRateLimiter(args: { limit: number; windowMs: number }): Ra
 }
 
 /**
- * Who is asking. Next's server appends the socket's address to X-Forwarded-For, so the
- * last entry is one a client cannot forge; behind a trusted proxy (TRUST_PROXY=true) the
- * first entry is the original client.
+ * Who is asking. Our server (scripts/serve.ts) always ends X-Forwarded-For with the
+ * socket's address, which a client cannot forge; behind a trusted proxy
+ * (TRUST_PROXY=true) the entry before it is the client the proxy saw.
  */
 export function clientAddress(request: Request, trustProxy: boolean): string {
   const hops = (request.headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((h) => h.trim())
     .filter(Boolean);
-  return (trustProxy ? hops[0] : hops.at(-1)) ?? request.headers.get("x-real-ip") ?? "unknown";
+  return (trustProxy ? (hops.at(-2) ?? hops.at(-1)) : hops.at(-1)) ?? "unknown";
 }

@@ -35,7 +35,7 @@ export interface Stack {
 /**
  * Starts everything the product needs, in dependency order: Postgres (embedded unless
  * DATABASE_URL is set) with migrations, the two local chains with their contracts, a
- * production build when the sources changed, and `next start`. Whatever was started is
+ * production build when the sources changed, and the dashboard server (scripts/serve.ts). Whatever was started is
  * stopped again if a later step fails.
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
@@ -145,11 +145,24 @@ async function assertReachable(url: string): Promise<void> {
 }
 
 function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildProcess {
-  const bin = path.join("node_modules", "next", "dist", "bin", "next");
-  const args = [bin, opts.mode, "-p", String(opts.port), "-H", opts.env.HOST];
+  const args = [
+    "--import",
+    "tsx",
+    path.join("scripts", "serve.ts"),
+    ...(opts.mode === "dev" ? ["--dev"] : []),
+  ];
   const child = spawn(process.execPath, args, {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, ...extraEnv, NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      ...extraEnv,
+      PORT: String(opts.port),
+      HOST: opts.env.HOST,
+      INGEST_RATE_LIMIT_PER_MINUTE: String(opts.env.INGEST_RATE_LIMIT_PER_MINUTE),
+      TRUST_PROXY: String(opts.env.TRUST_PROXY),
+      NODE_ENV: opts.mode === "dev" ? "development" : "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
   // If this process dies before stopping it politely, do not leave the server behind.
   process.once("exit", () => child.kill("SIGTERM"));
@@ -159,7 +172,8 @@ function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildP
 async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`The dashboard server exited with code ${child.exitCode}`);
     const ok = await fetch(`${url}/api/health`).then(
       (r) => r.status < 500,
       () => false,

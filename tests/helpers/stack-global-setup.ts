@@ -10,6 +10,7 @@ import { browserAvailable } from "./browser";
 declare module "vitest" {
   export interface ProvidedContext {
     appUrl: string;
+    ingestRateLimit: number;
   }
 }
 
@@ -20,12 +21,21 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   if (!browserAvailable()) {
     project.provide("appUrl", "");
+    project.provide("ingestRateLimit", 0);
     return;
   }
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "provenance-e2e-"));
   await fs.chmod(tmp, 0o755);
   const port = await findFreePort();
-  const env = parseEnv({ ...process.env, DATA_DIR: tmp, PORT: String(port), SOURCES_FILE: "" });
+  // A limit the story's delivery stays under and the rate-limit test can reach quickly.
+  const ingestRateLimit = 400;
+  const env = parseEnv({
+    ...process.env,
+    DATA_DIR: tmp,
+    PORT: String(port),
+    SOURCES_FILE: "",
+    INGEST_RATE_LIMIT_PER_MINUTE: String(ingestRateLimit),
+  });
   const stack = await startStack({
     env,
     dataDir: tmp,
@@ -34,6 +44,7 @@ export default async function setup(project: TestProject) {
     say: (line) => process.stdout.write(`e2e stack: ${line}\n`),
   });
   project.provide("appUrl", stack.appUrl);
+  project.provide("ingestRateLimit", ingestRateLimit);
   return async () => {
     await stack.stop();
     await fs.rm(tmp, { recursive: true, force: true });

@@ -24,10 +24,7 @@ export const MAX_UNIX_SECONDS = 253_402_300_799n;
 /** Unix seconds as a number or a decimal string (uint256 on the wire), kept exact. */
 export const unixSecondsSchema = z
   .union(
-    [
-      z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-      z.string().regex(/^\d{1,20}$/),
-    ],
+    [z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,20}$/)],
     { error: "must be unix seconds: a whole number, or a decimal string" },
   )
   .transform((v) => BigInt(v))
