@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { lockDataDir } from "@/lib/data-dir-lock";
 import { startDevnet } from "@/lib/devnet";
 import { ensureStory } from "@/lib/devnet/scenario";
 import { dataDir, getEnv } from "@/lib/env";
@@ -25,9 +26,11 @@ async function main() {
   if (!Number.isInteger(requests) || requests < 20) {
     throw new Error(`--requests must be a whole number of at least 20 (got ${values.requests})`);
   }
+  const unlock = await lockDataDir(dataDir(env));
   const devnet = await startDevnet({ dataDir: dataDir(env) });
   const stop = async () => {
     await devnet.stop();
+    await unlock();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());

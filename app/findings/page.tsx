@@ -19,7 +19,9 @@ export default async function FindingsPage() {
       </PageHeader>
       {kinds.length === 0 ? (
         <EmptyState title="No open findings">
-          The indexer records a finding whenever two pieces of evidence disagree; none do so far.
+          The indexer records a finding whenever two pieces of evidence disagree (a bad signature, a
+          settlement without a receipt, an output from a revoked runtime). None is recorded yet:
+          evidence that has not been indexed cannot contradict anything.
         </EmptyState>
       ) : (
         <DataTable

@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { listModelSummaries } from "@/lib/db/models";
+import { countUnlinkedReceipts, listModelSummaries } from "@/lib/db/models";
 import { formatCount } from "@/lib/web/format";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Models" };
 
 export default async function ModelsPage() {
-  const models = await listModelSummaries();
+  const [models, waiting] = await Promise.all([listModelSummaries(), countUnlinkedReceipts()]);
   return (
     <>
       <PageHeader title="Models">
@@ -18,8 +18,11 @@ export default async function ModelsPage() {
       </PageHeader>
       {models.length === 0 ? (
         <EmptyState title="No models yet">
-          A model appears here as soon as the first receipt or on-chain inference naming it is
-          indexed.
+          A model appears here once the indexer has linked a receipt or an on-chain inference that
+          names it.{" "}
+          {waiting > 0
+            ? `${formatCount(waiting)} receipts are stored and waiting to be linked.`
+            : "No receipts have been posted yet."}
         </EmptyState>
       ) : (
         <DataTable

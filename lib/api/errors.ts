@@ -65,3 +65,14 @@ function humanMessage(issue: z.core.$ZodIssue): string {
   }
   return issue.message;
 }
+
+/** 405 for a route that exists but not with this method, with the Allow header. */
+export function methodNotAllowed(allowed: string[]): Response {
+  return Response.json(
+    {
+      error: "method_not_allowed",
+      message: `This route only answers ${allowed.join(", ")}; see /api/v1/openapi.json.`,
+    },
+    { status: 405, headers: { Allow: allowed.join(", ") } },
+  );
+}

@@ -91,6 +91,9 @@ async function stopStaleServer(dataDir: string): Promise<void> {
   const text = await fs.readFile(pidFile, "utf8").catch(() => "");
   const pid = Number(text.split("\n")[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  // Only a postgres serving this very directory; a reused pid may be anything else.
+  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  if (!cmdline.includes("postgres") || !cmdline.includes(dataDir)) return;
   log.warn({ pid, data_dir: dataDir }, "Stopping a Postgres left running by an earlier run");
   process.kill(pid, "SIGINT");
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));

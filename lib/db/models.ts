@@ -23,3 +23,8 @@ export async function listModelSummaries(): Promise<ModelSummary[]> {
     incidents: m._count.incidents,
   }));
 }
+
+/** Receipts stored but not yet turned into inferences (the indexer links them). */
+export async function countUnlinkedReceipts(): Promise<number> {
+  return getPrisma().receipt.count({ where: { inference: null } });
+}

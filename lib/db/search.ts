@@ -18,7 +18,8 @@ const LIMIT = 20;
  */
 export async function searchEvidence(term: string): Promise<SearchHit[]> {
   const q = term.trim();
-  const lower = q.toLowerCase();
+  // The gateway writes hashes without 0x; accept them as people paste them.
+  const lower = /^[0-9a-f]{64}$/i.test(q) ? `0x${q.toLowerCase()}` : q.toLowerCase();
   if (!q) return [];
   if (HASH32.test(lower)) return searchHash(lower);
   if (ADDRESS.test(lower)) return searchAddress(lower);
@@ -32,14 +33,31 @@ export async function searchEvidence(term: string): Promise<SearchHit[]> {
 
 async function searchHash(hash: string): Promise<SearchHit[]> {
   const db = getPrisma();
-  const [byOutput, byInput, enclaves, settlements, payments] = await Promise.all([
-    db.inference.findMany({ where: { outputHash: hash }, take: LIMIT, include: { model: true } }),
-    db.inference.findMany({ where: { inputHash: hash }, take: LIMIT, include: { model: true } }),
-    db.enclave.findMany({ where: { teeId: hash }, take: LIMIT }),
-    db.settlement.findMany({ where: { txHash: hash }, take: LIMIT }),
-    db.payment.findMany({ where: { txHash: hash }, take: LIMIT }),
-  ]);
+  const [byOutput, byInput, enclaves, settlements, payments, receipts, actions] = await Promise.all(
+    [
+      db.inference.findMany({ where: { outputHash: hash }, take: LIMIT, include: { model: true } }),
+      db.inference.findMany({ where: { inputHash: hash }, take: LIMIT, include: { model: true } }),
+      db.enclave.findMany({ where: { teeId: hash }, take: LIMIT }),
+      db.settlement.findMany({ where: { txHash: hash }, take: LIMIT }),
+      db.payment.findMany({ where: { txHash: hash }, take: LIMIT }),
+      db.receipt.findMany({
+        where: { OR: [{ outputHash: hash }, { requestHash: hash }, { teeId: hash }] },
+        take: LIMIT,
+        orderBy: { teeTimestamp: "desc" },
+      }),
+      db.agentAction.findMany({
+        where: { OR: [{ contentKey: hash }, { txHash: hash }] },
+        take: LIMIT,
+      }),
+    ],
+  );
   return [
+    ...receipts.map((r) => ({
+      kind: "receipt",
+      label: r.id,
+      detail: `${r.model}, signed at ${new Date(Number(r.teeTimestamp) * 1000).toISOString()}${r.outputHash === hash ? " (output)" : r.requestHash === hash ? " (request)" : " (enclave)"}`,
+    })),
+    ...actions.map((a) => ({ kind: "agent action", label: a.contentKey, detail: a.summary })),
     ...byOutput.map((i) => ({ kind: "output", label: i.id, detail: `output of ${i.model.name}` })),
     ...byInput.map((i) => ({ kind: "input", label: i.id, detail: `input to ${i.model.name}` })),
     ...enclaves.map((e) => ({

@@ -6,6 +6,7 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { startDevnet } from "@/lib/devnet";
 import { ensureStory } from "@/lib/devnet/scenario";
+import { lockDataDir } from "@/lib/data-dir-lock";
 import { loadSourceConfig, type SourceConfig } from "@/lib/chain/source-config";
 import { ConfigError, rpcPlaceholders, sourcesFile, type Env } from "@/lib/env";
 import { ensureBuilt } from "./build";
@@ -42,6 +43,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const stops = opts.stops ?? [];
   const stop = () => stopAll(stops);
   try {
+    stops.push(await lockDataDir(opts.dataDir));
     await assertPortFree(opts.env.HOST, opts.port);
     // Check configuration before starting anything: a bad source file or an unreachable
     // DATABASE_URL should stop us before chains or an embedded database start.

@@ -70,6 +70,11 @@ describe("npm start", () => {
     );
     const sources = await fs.readFile(path.join(dataDir, "devnet", "sources.json"), "utf8");
 
+    const intruder = startCommand({ ...env, PORT: String(await findFreePort()) });
+    expect(await intruder.exited).toBe(1);
+    expect(intruder.output()).toMatch(/is in use by another Provenance process \(pid \d+\)/);
+    expect((await fetch(appUrl!)).status).toBe(200); // the first one is untouched
+
     process.kill(-first.child.pid!, "SIGINT");
     expect(await first.exited).toBe(0);
     expect(survivors(first.child)).toEqual([]);

@@ -21,6 +21,8 @@ export interface StoryManifest {
   end: number;
   rolloutTime: number;
   rollbackTime: number;
+  /** Head block per chain id when the story ended: a restart must not be below it. */
+  heads: Record<string, string>;
   enclaves: { name: string; version: string; teeId: Hex; pcrHash: Hex }[];
   counts: Record<string, number>;
   faults: {
@@ -68,6 +70,12 @@ export async function playStory(args: {
   });
   const actions = await signActions(plan, signed, txHashes, contracts.base);
   await writeOutbox(args.outDir, receipts, actions.bodies);
+  const finalHeads = await Promise.all(
+    [...clients].map(async ([chainId, c]) => [
+      chainId,
+      (await c.getBlockNumber({ cacheTime: 0 })).toString(),
+    ]),
+  );
   const outputOf = (i: number) => signed.get(i)!.outputHash;
   const manifest: StoryManifest = {
     seed: args.seed,
@@ -76,6 +84,7 @@ export async function playStory(args: {
     end,
     rolloutTime: plan.rolloutTime,
     rollbackTime: plan.rollbackTime,
+    heads: Object.fromEntries(finalHeads),
     enclaves: STORY_ENCLAVES.map((e) => ({
       name: e.name,
       version: e.version,

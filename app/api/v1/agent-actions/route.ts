@@ -1,4 +1,5 @@
 import { guardIngest } from "@/lib/api/ingest";
+import { methodNotAllowed } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { MAX_AGENT_ACTION_BODY_BYTES } from "@/lib/api/schemas/agent-actions";
 import { parseSignedAgentAction } from "@/lib/api/agent-actions";
@@ -11,3 +12,8 @@ export const POST = apiRoute(async (request) => {
   const result = await insertAgentAction(verified);
   return Response.json(result, { status: result.status === "created" ? 201 : 200 });
 });
+
+/** Reading evidence back goes through the read API, not this route. */
+export function GET() {
+  return methodNotAllowed(["POST"]);
+}

@@ -1,4 +1,5 @@
 import { guardIngest } from "@/lib/api/ingest";
+import { methodNotAllowed } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { MAX_RECEIPT_BODY_BYTES, parseReceiptsBody } from "@/lib/api/schemas/receipts";
 import { insertReceipts } from "@/lib/db/receipts";
@@ -9,3 +10,8 @@ export const POST = apiRoute(async (request) => {
   const result = await insertReceipts(parseReceiptsBody(body));
   return Response.json(result, { status: result.created > 0 ? 201 : 200 });
 });
+
+/** Reading evidence back goes through the read API, not this route. */
+export function GET() {
+  return methodNotAllowed(["POST"]);
+}
