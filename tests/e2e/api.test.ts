@@ -1,0 +1,65 @@
+import { describe, expect, inject, it } from "vitest";
+import { browserAvailable } from "../helpers/browser";
+
+const appUrl = inject("appUrl");
+
+// The stack runs only where browser tests run; these tests need the stack, not a browser.
+describe.skipIf(!browserAvailable())("the API through the real server", () => {
+  it("serves its OpenAPI description", async () => {
+    const res = await fetch(`${appUrl}/api/v1/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/api/v1/receipts");
+  });
+
+  it("answers an unknown route with a JSON 404 and a wrong method with 405 and Allow", async () => {
+    const missing = await fetch(`${appUrl}/api/v1/no-such-thing`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { message: string }).message).toMatch(/openapi\.json/);
+    const wrong = await fetch(`${appUrl}/api/v1/receipts`);
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("POST");
+  });
+
+  it("finds a delivered receipt by its output hash written without 0x, as the gateway writes it", async () => {
+    const outputHash = "ab".repeat(32);
+    const receipt = {
+      tee_signature: Buffer.alloc(256, 7).toString("base64"),
+      tee_request_hash: "cd".repeat(32),
+      tee_output_hash: outputHash,
+      tee_timestamp: 1_763_900_000,
+      tee_id: `0x${"ef".repeat(32)}`,
+      model: "openai/gpt-4.1",
+    };
+    const posted = await fetch(`${appUrl}/api/v1/receipts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(receipt),
+    });
+    expect([200, 201]).toContain(posted.status);
+    const page = await (await fetch(`${appUrl}/search?q=${outputHash}`)).text();
+    expect(page).toContain("openai/gpt-4.1, signed at 2025-11-23T12:13:20.000Z (output)");
+  });
+
+  // Last in this file: it spends the loopback address's allowance for the next minute.
+  it("cannot be dodged by sending a different X-Forwarded-For each time", async () => {
+    const limit = inject("ingestRateLimit");
+    let firstRefusal = 0;
+    for (let i = 1; i <= limit + 1 && !firstRefusal; i++) {
+      const res = await fetch(`${appUrl}/api/v1/receipts`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": `203.0.113.${i % 250}` },
+        body: "{}",
+      });
+      if (res.status === 429) {
+        firstRefusal = i;
+        expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      } else {
+        expect(res.status).toBe(422);
+      }
+    }
+    expect(firstRefusal).toBeGreaterThan(0);
+    expect(firstRefusal).toBeLessThanOrEqual(limit + 1);
+  });
+});
