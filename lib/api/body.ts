@@ -3,9 +3,13 @@ import { badRequest, invalidField, payloadTooLarge, unsupportedMediaType } from 
 /**
  * Reads a JSON request body without trusting the client: the content type must be JSON,
  * the declared length and the bytes actually streamed are both capped at `maxBytes`, and
- * a parse failure says where the JSON broke.
+ * a parse failure says where the JSON broke. Returns the parsed body and its text (for
+ * callers that must keep numbers exactly as written).
  */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+): Promise<{ body: unknown; text: string }> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(type.trim())) {
     throw unsupportedMediaType(
@@ -16,14 +20,15 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const text = await readCapped(request, maxBytes);
   if (!text.trim()) throw badRequest("The request body is empty; send a JSON document.");
+  const json = text.replace(/^\uFEFF/, "");
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text.replace(/^\uFEFF/, ""));
+    parsed = JSON.parse(json);
   } catch (error) {
     throw badRequest(`The body is not valid JSON: ${(error as Error).message}.`);
   }
   assertStorable(parsed);
-  return parsed;
+  return { body: parsed, text: json };
 }
 
 const MAX_DEPTH = 64;

@@ -1,6 +1,6 @@
 import "server-only";
 import { concat, keccak256, numberToHex, toHex } from "viem";
-import type { Receipt, ReceiptsResult } from "@/lib/api/schemas/receipts";
+import type { ParsedReceipt, Receipt, ReceiptsResult } from "@/lib/api/schemas/receipts";
 import { getPool } from "@/lib/db/client";
 
 /**
@@ -23,11 +23,12 @@ export function receiptContentKey(r: Receipt): `0x${string}` {
 const INSERT = `
   INSERT INTO receipt (raw, content_key, tee_id, request_hash, output_hash, tee_timestamp,
                        signature, model, session_id, payer, request_payload, reply_text)
-  SELECT r.raw, r.content_key, r.tee_id, r.request_hash, r.output_hash, r.tee_timestamp::bigint,
-         r.signature, r.model, r.session_id, r.payer, r.request_payload, r.reply_text
-    FROM jsonb_to_recordset($1::jsonb) AS r(raw jsonb, content_key text, tee_id text,
+  SELECT r.raw::jsonb, r.content_key, r.tee_id, r.request_hash, r.output_hash,
+         r.tee_timestamp::bigint, r.signature, r.model, r.session_id, r.payer,
+         r.request_payload::jsonb, r.reply_text
+    FROM jsonb_to_recordset($1::jsonb) AS r(raw text, content_key text, tee_id text,
          request_hash text, output_hash text, tee_timestamp text, signature text, model text,
-         session_id text, payer text, request_payload jsonb, reply_text text)
+         session_id text, payer text, request_payload text, reply_text text)
   ON CONFLICT (content_key) DO NOTHING
   RETURNING id, content_key`;
 
@@ -36,13 +37,13 @@ const INSERT = `
  * written or none is. Answers, per item in request order, its row id and whether it was
  * new; a receipt repeated inside the same request counts as a duplicate after the first.
  */
-export async function insertReceipts(
-  items: { raw: unknown; receipt: Receipt }[],
-): Promise<ReceiptsResult> {
+export async function insertReceipts(items: ParsedReceipt[]): Promise<ReceiptsResult> {
   const keyed = items.map((item) => ({ ...item, key: receiptContentKey(item.receipt) }));
   const unique = [...new Map(keyed.map((k) => [k.key, k])).values()];
-  const rows = unique.map(({ raw, receipt: r, key }) => ({
-    raw,
+  // Note: raw and request travel as JSON text and are cast to jsonb by PostgreSQL, which
+  // keeps numbers as written (1.0 stays 1.0): the request hash depends on it.
+  const rows = unique.map(({ rawJson, requestJson, receipt: r, key }) => ({
+    raw: rawJson,
     content_key: key,
     tee_id: r.tee_id,
     request_hash: r.tee_request_hash,
@@ -52,7 +53,7 @@ export async function insertReceipts(
     model: r.model,
     session_id: r.x402_session ?? null,
     payer: r.payer ?? null,
-    request_payload: r.request ?? null,
+    request_payload: requestJson,
     reply_text: r.reply ?? null,
   }));
   const client = await getPool().connect();

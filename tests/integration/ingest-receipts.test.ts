@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { callRoute, useDatabase } from "../helpers/route";
 import { makeReceipt } from "../fixtures/receipts";
+import { parsePythonJson } from "@/lib/evidence/python-json-parse";
+import { canonicalRequest, teeRequestHash, type TeeChatRequest } from "@/lib/evidence/tee-hash";
 
 const RATE_LIMIT = 40;
 let db: TestDatabase;
@@ -45,6 +47,29 @@ describe("POST /api/v1/receipts", () => {
     expect(row.session_id).toBe(receipt.x402_session);
     expect(row.raw).toEqual(receipt);
     expect(row.signature_status).toBe("unverified");
+  });
+
+  it("keeps the posted request's numbers as written (1.0 stays 1.0), so its hash can be recomputed", async () => {
+    const requestText =
+      '{"model": "openai/gpt-4.1", "messages": [{"role": "user", "content": "Hi"}], "temperature": 1.0, ' +
+      '"tools": [{"type": "function", "function": {"name": "f", "parameters": {"minimum": 1.0, "big": 12345678901234567890}}}]}';
+    const expected = teeRequestHash(
+      canonicalRequest(parsePythonJson(requestText) as TeeChatRequest),
+    );
+    const receipt = JSON.stringify(makeReceipt({ tee_request_hash: expected.slice(2) }));
+    const res = await post({ rawBody: receipt.replace(/}$/, `, "request": ${requestText}}`) });
+    expect(res.status).toBe(201);
+    const id = (res.json.results as { id: string }[])[0]!.id;
+    const row = (
+      await db.pool.query(
+        "SELECT request_payload::text AS request, raw::text AS raw FROM receipt WHERE id = $1",
+        [id],
+      )
+    ).rows[0];
+    expect(row.request).toContain('"minimum": 1.0');
+    expect(row.raw).toContain("12345678901234567890");
+    const stored = parsePythonJson(row.request) as TeeChatRequest;
+    expect(teeRequestHash(canonicalRequest(stored))).toBe(expected);
   });
 
   it("answers which receipts were new: a repeat, even inside one request, is one row", async () => {

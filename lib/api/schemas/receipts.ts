@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { validationFailed } from "@/lib/api/errors";
+import { parsePythonJson } from "@/lib/evidence/python-json-parse";
+import { pythonJsonDumps, type PyJsonValue } from "@/lib/evidence/python-json";
 import {
   addressSchema,
   hash32Schema,
@@ -62,20 +64,43 @@ export const receiptsResultSchema = z.object({
 
 export type ReceiptsResult = z.infer<typeof receiptsResultSchema>;
 
+/** A receipt ready to store: parsed fields, plus JSON texts that keep numbers as written. */
+export interface ParsedReceipt {
+  receipt: Receipt;
+  /** The posted receipt, as JSON text. */
+  rawJson: string;
+  /** The posted request, as JSON text, or null. */
+  requestJson: string | null;
+}
+
 /**
  * Validates a posted body (one receipt, or `{ receipts }`) and pairs each parsed receipt
  * with its raw JSON. Throws a 422 ApiError naming the item and field, e.g.
  * `receipts[3].tee_output_hash: must be 32 bytes of hex`.
+ *
+ * Note: `JSON.parse` turns `1.0` into `1` and rounds integers past 2^53, and the request
+ * hash covers the number exactly as the client sent it (a tool schema's `"minimum": 1.0`).
+ * So the stored copies are re-serialised from the body's text parsed the way Python
+ * parses it, and PostgreSQL's jsonb keeps `1.0` as written.
  */
-export function parseReceiptsBody(body: unknown): { raw: unknown; receipt: Receipt }[] {
+export function parseReceiptsBody(body: unknown, text: string): ParsedReceipt[] {
   const isBatch = typeof body === "object" && body !== null && "receipts" in body;
-  if (!isBatch) {
-    const one = receiptSchema.safeParse(body);
-    if (!one.success) throw validationFailed(one.error);
-    return [{ raw: body, receipt: one.data }];
-  }
-  const batch = receiptsBodySchema.safeParse(body);
-  if (!batch.success) throw validationFailed(batch.error);
-  const raws = (body as { receipts: unknown[] }).receipts;
-  return batch.data.receipts.map((receipt, i) => ({ raw: raws[i], receipt }));
+  const parsed = isBatch ? receiptsBodySchema.safeParse(body) : receiptSchema.safeParse(body);
+  if (!parsed.success) throw validationFailed(parsed.error);
+  const receipts = isBatch
+    ? (parsed.data as z.output<typeof receiptsBodySchema>).receipts
+    : [parsed.data as Receipt];
+  const exact = parsePythonJson(text) as PyRecord;
+  const exactItems = isBatch ? (exact.receipts as PyRecord[]) : [exact];
+  return receipts.map((receipt, i) => {
+    const item = exactItems[i]!;
+    const request = item.request;
+    return {
+      receipt,
+      rawJson: pythonJsonDumps(item, { sortKeys: false }),
+      requestJson: request === undefined ? null : pythonJsonDumps(request, { sortKeys: false }),
+    };
+  });
 }
+
+type PyRecord = { readonly [key: string]: PyJsonValue };

@@ -7,7 +7,7 @@ import { insertAgentAction } from "@/lib/db/agent-actions";
 
 /** POST /api/v1/agent-actions: an action statement signed by the agent (EIP-712). */
 export const POST = apiRoute(async (request) => {
-  const body = await guardIngest(request, MAX_AGENT_ACTION_BODY_BYTES);
+  const { body } = await guardIngest(request, MAX_AGENT_ACTION_BODY_BYTES);
   const verified = await parseSignedAgentAction(body);
   const result = await insertAgentAction(verified);
   return Response.json(result, { status: result.status === "created" ? 201 : 200 });

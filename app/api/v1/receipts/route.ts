@@ -6,8 +6,8 @@ import { insertReceipts } from "@/lib/db/receipts";
 
 /** POST /api/v1/receipts: one signed TEE receipt, or `{ receipts: [...] }` (up to 1,000). */
 export const POST = apiRoute(async (request) => {
-  const body = await guardIngest(request, MAX_RECEIPT_BODY_BYTES);
-  const result = await insertReceipts(parseReceiptsBody(body));
+  const { body, text } = await guardIngest(request, MAX_RECEIPT_BODY_BYTES);
+  const result = await insertReceipts(parseReceiptsBody(body, text));
   return Response.json(result, { status: result.created > 0 ? 201 : 200 });
 });
 
