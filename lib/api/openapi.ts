@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { agentActionBodySchema, agentActionResultSchema } from "@/lib/api/schemas/agent-actions";
+import {
+  agentActionBatchResultSchema,
+  agentActionBatchSchema,
+  agentActionBodySchema,
+  agentActionResultSchema,
+} from "@/lib/api/schemas/agent-actions";
 import {
   MAX_RECEIPTS_PER_REQUEST,
   receiptSchema,
@@ -76,8 +81,20 @@ export function buildOpenApiDocument() {
       "/api/v1/agent-actions": {
         post: {
           summary: "Store an agent's EIP-712-signed statement that it acted on outputs",
-          description: `Domain { name: "Provenance", version: "1", chainId }, primary type AgentAction with fields ${AGENT_ACTION_TYPES.AgentAction.map((f) => `${f.type} ${f.name}`).join(", ")}. Earlier actions are cited by their EIP-712 digest. Idempotent by that digest.`,
-          requestBody: { required: true, content: json("#/components/schemas/AgentActionPost") },
+          description: `Domain { name: "Provenance", version: "1", chainId }, primary type AgentAction with fields ${AGENT_ACTION_TYPES.AgentAction.map((f) => `${f.type} ${f.name}`).join(", ")}. Earlier actions are cited by their EIP-712 digest. Idempotent by that digest. Or { "actions": [...] } with up to 500 statements, stored in order (later ones may cite earlier ones), all or nothing; the answer is then an AgentActionBatchResult.`,
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  oneOf: [
+                    { $ref: "#/components/schemas/AgentActionPost" },
+                    { $ref: "#/components/schemas/AgentActionBatch" },
+                  ],
+                },
+              },
+            },
+          },
           responses: {
             "201": {
               description: "Stored.",
@@ -100,6 +117,8 @@ export function buildOpenApiDocument() {
         ReceiptsResult: schema(receiptsResultSchema),
         AgentActionPost: schema(agentActionBodySchema),
         AgentActionResult: schema(agentActionResultSchema),
+        AgentActionBatch: schema(agentActionBatchSchema),
+        AgentActionBatchResult: schema(agentActionBatchResultSchema),
         Error: schema(errorSchema),
       },
     },

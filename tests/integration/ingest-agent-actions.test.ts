@@ -117,6 +117,42 @@ describe("POST /api/v1/agent-actions", () => {
     expect(first_row.tx_hash).toBeNull();
   });
 
+  it("stores a batch in order, later statements citing earlier ones in the same batch", async () => {
+    const root = statement({ kind: "memory_write", txHash: NO_TX_HASH });
+    const child = statement({
+      citedOutputs: [],
+      citedActions: [agentActionDigest(CHAIN_ID, root)],
+    });
+    const res = await post({ actions: [await signed(root), await signed(child)] });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ created: 2, duplicates: 0 });
+    const [r0, r1] = res.json.results as { index: number; id: string; status: string }[];
+    expect([r0!.index, r1!.index]).toEqual([0, 1]);
+    const edge = await db.pool.query(
+      "SELECT cited_action_id FROM agent_action_citation WHERE action_id = $1",
+      [r1!.id],
+    );
+    expect(edge.rows).toEqual([{ cited_action_id: r0!.id }]);
+  });
+
+  it("writes nothing from a batch when one statement is wrongly signed, and names it", async () => {
+    const before = await countRows();
+    const good = await signed(statement());
+    const bad = await signed(statement(), stranger);
+    const res = await post({ actions: [good, bad] });
+    expect(res.status).toBe(401);
+    expect(res.json.message).toMatch(/^actions\[1\]: The signature does not match agent/);
+    expect(await countRows()).toEqual(before);
+    const unknown = await post({
+      actions: [good, await signed(statement({ citedActions: [randomHash()] }))],
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.message).toMatch(
+      /^actions\[1\]\.action\.citedActions\[0\]: no action with digest/,
+    );
+    expect(await countRows()).toEqual(before);
+  });
+
   it("refuses an unsigned statement with 401 and stores nothing", async () => {
     const before = await countRows();
     const { signature: _drop, ...unsigned } = await signed(statement());

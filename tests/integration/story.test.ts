@@ -61,7 +61,8 @@ beforeAll(async () => {
   delivered = await deliverOutbox(outDir, {
     postReceipts: async (r) =>
       ok((await callRoute(receipts.POST, { body: { receipts: r } })).status),
-    postAgentAction: async (b) => ok((await callRoute(actions.POST, { body: b })).status),
+    postAgentActions: async (a) =>
+      ok((await callRoute(actions.POST, { body: { actions: a } })).status),
   });
 }, 240_000);
 

@@ -10,7 +10,9 @@ import {
 import { AGENT_ACTION_KINDS } from "@/lib/evidence/agent-action";
 
 /** At most this many bytes in one agent-action request body. */
-export const MAX_AGENT_ACTION_BODY_BYTES = 256 * 1024;
+export const MAX_AGENT_ACTION_BODY_BYTES = 1024 * 1024;
+/** At most this many statements in one request. */
+export const MAX_AGENT_ACTIONS_PER_REQUEST = 500;
 const MAX_CITATIONS = 256;
 
 /** The signed statement's message, as JSON (uint64 as a number or decimal string). */
@@ -51,6 +53,30 @@ export const agentActionBodySchema = z.object({
 });
 
 export const agentActionSignatureSchema = hexBytesSchema;
+
+/** Many statements at once, stored in order in one transaction (later ones may cite earlier ones). */
+export const agentActionBatchSchema = z.object({
+  actions: z
+    .array(agentActionBodySchema)
+    .min(1, "must hold at least one statement")
+    .max(
+      MAX_AGENT_ACTIONS_PER_REQUEST,
+      `must hold at most ${MAX_AGENT_ACTIONS_PER_REQUEST} statements`,
+    ),
+});
+
+export const agentActionBatchResultSchema = z.object({
+  created: z.number().int(),
+  duplicates: z.number().int(),
+  results: z.array(
+    z.object({
+      index: z.number().int(),
+      id: z.string(),
+      digest: z.string(),
+      status: z.enum(["created", "duplicate"]),
+    }),
+  ),
+});
 
 export const agentActionResultSchema = z.object({
   id: z.string(),

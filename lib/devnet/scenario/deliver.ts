@@ -6,10 +6,12 @@ import { log } from "@/lib/log";
 export interface EvidenceSink {
   /** Posts up to 1,000 receipts; resolves with the HTTP status. */
   postReceipts(receipts: unknown[]): Promise<number>;
-  postAgentAction(body: unknown): Promise<number>;
+  /** Posts up to 500 signed statements, in order. */
+  postAgentActions(bodies: unknown[]): Promise<number>;
 }
 
 const RECEIPTS_PER_REQUEST = 1000;
+const ACTIONS_PER_REQUEST = 500;
 
 /** The running app's ingest API. Waits out 429s as Retry-After says. */
 export function httpSink(baseUrl: string): EvidenceSink {
@@ -32,7 +34,7 @@ export function httpSink(baseUrl: string): EvidenceSink {
   };
   return {
     postReceipts: (receipts) => post("/api/v1/receipts", { receipts }),
-    postAgentAction: (body) => post("/api/v1/agent-actions", body),
+    postAgentActions: (actions) => post("/api/v1/agent-actions", { actions }),
   };
 }
 
@@ -55,7 +57,9 @@ export async function deliverOutbox(
   for (let i = 0; i < receipts.length; i += RECEIPTS_PER_REQUEST) {
     await sink.postReceipts(receipts.slice(i, i + RECEIPTS_PER_REQUEST));
   }
-  for (const action of actions) await sink.postAgentAction(action);
+  for (let i = 0; i < actions.length; i += ACTIONS_PER_REQUEST) {
+    await sink.postAgentActions(actions.slice(i, i + ACTIONS_PER_REQUEST));
+  }
   const result = { receipts: receipts.length, actions: actions.length };
   await fs.writeFile(
     path.join(dir, "delivered.json"),

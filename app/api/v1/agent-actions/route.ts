@@ -1,16 +1,28 @@
-import { guardIngest } from "@/lib/api/ingest";
+import { parseSignedAgentActions } from "@/lib/api/agent-actions";
 import { methodNotAllowed } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
+import { guardIngest } from "@/lib/api/ingest";
 import { MAX_AGENT_ACTION_BODY_BYTES } from "@/lib/api/schemas/agent-actions";
-import { parseSignedAgentAction } from "@/lib/api/agent-actions";
-import { insertAgentAction } from "@/lib/db/agent-actions";
+import { insertAgentActions } from "@/lib/db/agent-actions";
 
-/** POST /api/v1/agent-actions: an action statement signed by the agent (EIP-712). */
+/**
+ * POST /api/v1/agent-actions: one action statement signed by its agent (EIP-712), or
+ * `{ actions: [...] }` with up to 500, stored in order, all or nothing.
+ */
 export const POST = apiRoute(async (request) => {
   const { body } = await guardIngest(request, MAX_AGENT_ACTION_BODY_BYTES);
-  const verified = await parseSignedAgentAction(body);
-  const result = await insertAgentAction(verified);
-  return Response.json(result, { status: result.status === "created" ? 201 : 200 });
+  const { batch, statements } = await parseSignedAgentActions(body);
+  const results = await insertAgentActions(statements, (i) =>
+    batch ? `actions[${i}].action` : "action",
+  );
+  const created = results.filter((r) => r.status === "created").length;
+  const status = created > 0 ? 201 : 200;
+  if (!batch) return Response.json(results[0], { status });
+  const indexed = results.map((r, index) => ({ index, ...r }));
+  return Response.json(
+    { created, duplicates: results.length - created, results: indexed },
+    { status },
+  );
 });
 
 /** Reading evidence back goes through the read API, not this route. */
