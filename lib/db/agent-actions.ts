@@ -1,15 +1,10 @@
 import "server-only";
 import type { PoolClient } from "pg";
-import type { Hex } from "viem";
 import { invalidField } from "@/lib/api/errors";
 import type { VerifiedStatement } from "@/lib/api/agent-actions";
 import type { AgentActionResult } from "@/lib/api/schemas/agent-actions";
 import { getPool } from "@/lib/db/client";
-import {
-  agentActionDomain,
-  NO_TX_HASH,
-  type AgentActionMessage,
-} from "@/lib/evidence/agent-action";
+import { agentActionDomain, NO_TX_HASH } from "@/lib/evidence/agent-action";
 
 /**
  * Stores verified agent actions with their citations, in order and in one transaction:
