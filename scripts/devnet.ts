@@ -8,7 +8,13 @@ const HELP = `npm run devnet [-- --requests N] [--seed S] [--api URL]
 
 Starts the two local chains with their contracts and the blob store, plays the devnet story
 once per data directory, and keeps running until Ctrl-C. With --api, delivers the story's
-receipts and agent actions to a running app; otherwise the next \`npm start\` delivers them.`;
+receipts and agent actions to a running app; otherwise the next \`npm start\` delivers them.
+
+  --requests N   story size (default STORY_REQUESTS, 300)
+  --seed S       story seed (default STORY_SEED, "provenance")
+  --api URL      deliver the evidence to this app, e.g. http://localhost:3000
+
+Chain state, blobs and the story's outbox live under DATA_DIR (default .data).`;
 
 /** `npm run devnet`: the local chains, the story played once, until Ctrl-C. */
 async function main() {

@@ -1,4 +1,4 @@
-import type { DatabaseDown, DatabaseStatus } from "@/lib/db/status";
+import { COUNT_CAP, type DatabaseDown, type DatabaseStatus } from "@/lib/db/status";
 import { Card, EmptyState, StatusBadge } from "@/components/ui/card";
 import { formatCount } from "@/lib/web/format";
 
@@ -47,7 +47,9 @@ export function DatabaseCard({ status }: { status: DatabaseStatus | DatabaseDown
           {status.tables.map((t) => (
             <tr key={t.table} className="border-b border-slate-100 last:border-0">
               <td className="py-1 font-mono text-xs">{t.table}</td>
-              <td className="py-1 text-right tabular-nums">{formatCount(t.rows)}</td>
+              <td className="py-1 text-right tabular-nums">
+                {t.rows > COUNT_CAP ? `over ${formatCount(COUNT_CAP)}` : formatCount(t.rows)}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -27,6 +27,7 @@ const error = (description: string) => ({
   content: json("#/components/schemas/Error"),
 });
 const ingestErrors = {
+  "500": error("Something failed on our side; nothing was written. The answer carries an errorId."),
   "400": error("The body is empty or not valid JSON."),
   "413": error("The body is too large."),
   "415": error("The body is not sent as application/json."),

@@ -16,7 +16,7 @@ export interface DatabaseDown {
 
 /**
  * Asks Postgres itself: server version, round-trip time, applied migrations and the
- * exact row count of every table in the public schema. Never throws: an unreachable
+ * row count of every table in the public schema (exact up to COUNT_CAP, then "more"). Never throws: an unreachable
  * database is a status to show, not a crash.
  */
 export async function getDatabaseStatus(): Promise<DatabaseStatus | DatabaseDown> {
@@ -48,10 +48,16 @@ export async function getDatabaseStatus(): Promise<DatabaseStatus | DatabaseDown
   }
 }
 
+/** Counting stops here: the overview must stay fast on tables of any size. */
+export const COUNT_CAP = 1_000_000;
+
 async function countRows(tables: string[]): Promise<{ table: string; rows: number }[]> {
   const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
   const sql = tables
-    .map((t, i) => `SELECT $${i + 1}::text AS table, count(*)::bigint AS rows FROM ${quote(t)}`)
+    .map(
+      (t, i) =>
+        `SELECT $${i + 1}::text AS table, (SELECT count(*) FROM (SELECT 1 FROM ${quote(t)} LIMIT ${COUNT_CAP + 1}) s)::bigint AS rows`,
+    )
     .join(" UNION ALL ");
   const { rows } = await getPool().query<{ table: string; rows: string }>(sql, tables);
   return rows.map((r) => ({ table: r.table, rows: Number(r.rows) }));

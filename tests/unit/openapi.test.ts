@@ -7,7 +7,16 @@ describe("buildOpenApiDocument()", () => {
   it("describes both evidence endpoints with every error answer", () => {
     expect(Object.keys(doc.paths)).toEqual(["/api/v1/receipts", "/api/v1/agent-actions"]);
     const receipts = doc.paths["/api/v1/receipts"].post.responses;
-    expect(Object.keys(receipts).sort()).toEqual(["200", "201", "400", "413", "415", "422", "429"]);
+    expect(Object.keys(receipts).sort()).toEqual([
+      "200",
+      "201",
+      "400",
+      "413",
+      "415",
+      "422",
+      "429",
+      "500",
+    ]);
     expect(Object.keys(doc.paths["/api/v1/agent-actions"].post.responses)).toContain("401");
   });
 

@@ -46,10 +46,11 @@ export const agentActionMessageSchema = z
 export const agentActionBodySchema = z.object({
   chainId: chainIdSchema,
   action: agentActionMessageSchema,
-  signature: z
-    .unknown()
-    .optional()
-    .meta({ description: "0x-hex EIP-712 signature of the statement by action.agent" }),
+  signature: z.unknown().optional().meta({
+    type: "string",
+    pattern: "^0x([0-9a-fA-F]{2})+$",
+    description: "0x-hex EIP-712 signature of the statement by action.agent",
+  }),
 });
 
 export const agentActionSignatureSchema = hexBytesSchema;
