@@ -21,6 +21,15 @@ const errorSchema = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
+/** A required JSON request body that is one of the named component schemas. */
+const oneOf = (...names: string[]) => ({
+  required: true,
+  content: {
+    "application/json": {
+      schema: { oneOf: names.map((n) => ({ $ref: `#/components/schemas/${n}` })) },
+    },
+  },
+});
 const json = (ref: string) => ({ "application/json": { schema: { $ref: ref } } });
 const error = (description: string) => ({
   description,
@@ -53,19 +62,7 @@ export function buildOpenApiDocument() {
         post: {
           summary: "Store TEE-signed receipts, raw and idempotently",
           description: `One receipt, or { "receipts": [...] } with 1 to ${MAX_RECEIPTS_PER_REQUEST}; body up to 5 MB. Nothing is written if any item is malformed. The same receipt twice is one row.`,
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  oneOf: [
-                    { $ref: "#/components/schemas/Receipt" },
-                    { $ref: "#/components/schemas/ReceiptBatch" },
-                  ],
-                },
-              },
-            },
-          },
+          requestBody: oneOf("Receipt", "ReceiptBatch"),
           responses: {
             "201": {
               description: "At least one receipt was new.",
@@ -83,19 +80,7 @@ export function buildOpenApiDocument() {
         post: {
           summary: "Store an agent's EIP-712-signed statement that it acted on outputs",
           description: `Domain { name: "Provenance", version: "1", chainId }, primary type AgentAction with fields ${AGENT_ACTION_TYPES.AgentAction.map((f) => `${f.type} ${f.name}`).join(", ")}. Earlier actions are cited by their EIP-712 digest. Idempotent by that digest. Or { "actions": [...] } with up to 500 statements, stored in order (later ones may cite earlier ones), all or nothing; the answer is then an AgentActionBatchResult.`,
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  oneOf: [
-                    { $ref: "#/components/schemas/AgentActionPost" },
-                    { $ref: "#/components/schemas/AgentActionBatch" },
-                  ],
-                },
-              },
-            },
-          },
+          requestBody: oneOf("AgentActionPost", "AgentActionBatch"),
           responses: {
             "201": {
               description: "Stored.",

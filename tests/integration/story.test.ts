@@ -38,6 +38,24 @@ async function registryKey(teeId: Hex): Promise<Hex> {
   return keyCache.get(teeId)!;
 }
 
+/** Checks a signature as published on chain (hex bytes) against the registry's key. */
+async function checkOnChainSignature(
+  teeId: Hex,
+  requestHash: string,
+  outputHash: string,
+  timestamp: bigint | string,
+  signature: Hex,
+) {
+  return verifyTeeSignature({
+    publicKey: await registryKey(teeId),
+    teeId,
+    requestHash,
+    outputHash,
+    timestamp,
+    signature: Buffer.from(signature.slice(2), "hex").toString("base64"),
+  });
+}
+
 beforeAll(async () => {
   db = await createTestDatabase();
   useDatabase(db.url, { INGEST_RATE_LIMIT_PER_MINUTE: "100000" });
@@ -83,14 +101,13 @@ describe(`the devnet story (seed ${SEED}, ${REQUESTS} requests)`, () => {
     });
     expect(logs).toHaveLength(manifest.counts.individualSettlements!);
     for (const { args } of logs) {
-      const check = verifyTeeSignature({
-        publicKey: await registryKey(args.teeId!),
-        teeId: args.teeId!,
-        requestHash: args.inputHash!,
-        outputHash: args.outputHash!,
-        timestamp: args.timestamp!,
-        signature: Buffer.from(args.signature!.slice(2), "hex").toString("base64"),
-      });
+      const check = await checkOnChainSignature(
+        args.teeId!,
+        args.inputHash!,
+        args.outputHash!,
+        args.timestamp!,
+        args.signature!,
+      );
       expect(check, `settlement of ${args.outputHash}`).toEqual({ ok: true });
     }
   });
@@ -116,13 +133,13 @@ describe(`the devnet story (seed ${SEED}, ${REQUESTS} requests)`, () => {
       expect(parsed.dump.values).toHaveLength(Number(args.batchSize));
       for (const { value } of parsed.dump.values) {
         const [teeId, requestHash, outputHash, signature, timestamp] = value as string[];
-        const check = verifyTeeSignature({
-          publicKey: await registryKey(teeId as Hex),
-          requestHash: requestHash!,
-          outputHash: outputHash!,
-          timestamp: timestamp!,
-          signature: Buffer.from(signature!.slice(2), "hex").toString("base64"),
-        });
+        const check = await checkOnChainSignature(
+          teeId as Hex,
+          requestHash!,
+          outputHash!,
+          timestamp!,
+          signature as Hex,
+        );
         expect(check).toEqual({ ok: true });
       }
     }

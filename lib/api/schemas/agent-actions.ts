@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   addressSchema,
+  batchResultSchema,
   chainIdSchema,
   hash32Schema,
   hexBytesSchema,
@@ -66,18 +67,7 @@ export const agentActionBatchSchema = z.object({
     ),
 });
 
-export const agentActionBatchResultSchema = z.object({
-  created: z.number().int(),
-  duplicates: z.number().int(),
-  results: z.array(
-    z.object({
-      index: z.number().int(),
-      id: z.string(),
-      digest: z.string(),
-      status: z.enum(["created", "duplicate"]),
-    }),
-  ),
-});
+export const agentActionBatchResultSchema = batchResultSchema({ digest: z.string() });
 
 export const agentActionResultSchema = z.object({
   id: z.string(),

@@ -47,3 +47,19 @@ export function textSchema(max: number) {
       "must be valid text without NUL characters",
     );
 }
+
+/** The answer to a batch post: per item, in request order, whether it was new. */
+export function batchResultSchema<T extends z.ZodRawShape>(item: T) {
+  return z.object({
+    created: z.number().int(),
+    duplicates: z.number().int(),
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        id: z.string(),
+        status: z.enum(["created", "duplicate"]),
+        ...item,
+      }),
+    ),
+  });
+}

@@ -4,6 +4,7 @@ import { parsePythonJson } from "@/lib/evidence/python-json-parse";
 import { pythonJsonDumps, type PyJsonValue } from "@/lib/evidence/python-json";
 import {
   addressSchema,
+  batchResultSchema,
   hash32Schema,
   textSchema,
   unixSecondsSchema,
@@ -50,17 +51,7 @@ export const receiptsBodySchema = z.object({
 });
 
 /** What the API answers: per item, in request order, whether it was new. */
-export const receiptsResultSchema = z.object({
-  created: z.number().int(),
-  duplicates: z.number().int(),
-  results: z.array(
-    z.object({
-      index: z.number().int(),
-      id: z.string(),
-      status: z.enum(["created", "duplicate"]),
-    }),
-  ),
-});
+export const receiptsResultSchema = batchResultSchema({});
 
 export type ReceiptsResult = z.infer<typeof receiptsResultSchema>;
 
