@@ -35,14 +35,9 @@ export function makeExchange(rng: Rng, bad: boolean): { prompt: string; reply: s
   return { prompt: `${question} (ref ${ref})`, reply: `${bad ? wrong : good} [${ref}]` };
 }
 
-/** Agent action summaries, by kind. */
+/** What each kind of agent action says it did. */
 export const ACTION_SUMMARIES = {
-  onchain_tx: ["Rebalanced the portfolio", "Swapped ETH for OPG", "Repaid part of a loan"],
-  settings_change: ["Raised the risk limit", "Switched the strategy to momentum", "Paused hedging"],
-  memory_write: [
-    "Stored the market view in memory",
-    "Remembered the user's risk profile",
-    "Saved a price forecast",
-  ],
-  other: ["Sent a report to the user"],
+  onchain_tx: "Rebalanced the portfolio on the model's advice",
+  settings_change: "Changed the strategy settings after the model's answer",
+  memory_write: "Stored the model's answer in long-term memory",
 } as const;

@@ -8,6 +8,7 @@ import {
 } from "@/lib/evidence/agent-action";
 import { buildStandardTree, type TreeDump } from "@/lib/evidence/merkle";
 import { canonicalRequest, teeOutputHash, teeRequestHash } from "@/lib/evidence/tee-hash";
+import { ACTION_SUMMARIES } from "./content";
 import type { Rng } from "./rng";
 import type { PlannedRequest, StoryPlan } from "./plan";
 import { AGENT_ACCOUNTS, enclaveOf, PAYER_ACCOUNTS } from "./story-actors";
@@ -115,7 +116,7 @@ export async function signActions(
     const message: AgentActionMessage = {
       agent: AGENT_ACCOUNTS[action.agent]!.address,
       kind: action.kind,
-      summary: SUMMARY[action.kind],
+      summary: ACTION_SUMMARIES[action.kind],
       citedOutputs: action.citesRequests.map((i) => signed.get(i)!.outputHash),
       citedActions: action.citesActions.map((i) => digests.get(i)!),
       txHash: txHashes.get(`action-${action.index}`) ?? NO_TX_HASH,
@@ -129,9 +130,3 @@ export async function signActions(
   }
   return { bodies, digests };
 }
-
-const SUMMARY = {
-  onchain_tx: "Rebalanced the portfolio on the model's advice",
-  settings_change: "Changed the strategy settings after the model's answer",
-  memory_write: "Stored the model's answer in long-term memory",
-} as const;
