@@ -42,6 +42,8 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     name: "OG EVM devnet",
     rpcUrl: "http://127.0.0.1:8545",
     finalityDepth: 12,
+    headBlock: 1_000_600n,
+    headSeenAt: at("2026-02-01T10:00:07.000Z"),
     createdAt: at("2026-01-01T00:00:00.000Z"),
   } satisfies Prisma.ChainUncheckedCreateInput);
   const chainId = chain.id as number;
@@ -62,6 +64,9 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     label: "Settlement relay (current)",
     config: { batchBlobBaseUrl: "http://127.0.0.1:9000", nested: { list: [1, "two", null] } },
     enabled: false,
+    lastError: "eth_getLogs answered 503 Service Unavailable",
+    lastErrorAt: at("2026-02-01T10:00:06.000Z"),
+    unknownEvents: 3n,
     createdAt: at("2026-01-02T00:00:00.000Z"),
   } satisfies Prisma.SourceUncheckedCreateInput);
   const sourceId = source.id as string;
@@ -178,6 +183,7 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     modelInfo: "openai/gpt-4.1",
     expandedAt: at("2026-02-05T12:05:00.000Z"),
     expansionError: "first fetch timed out; retried",
+    expansionAttemptedAt: at("2026-02-01T10:30:00.000Z"),
   } satisfies Prisma.SettlementUncheckedCreateInput);
   const leaf = await roundTrip("BatchLeaf", {
     ...logColumns(chainId, 3, 2),

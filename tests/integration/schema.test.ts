@@ -18,6 +18,13 @@ const enumDbName = new Map(schema.enums.map((e) => [e.name, e.dbName]));
 const SQL_ONLY_INDEXES = [
   "agent_action_citation.agent_action_citation_action_id_cited_action_id_key(action_id,cited_action_id) unique partial",
   "agent_action_citation.agent_action_citation_action_id_output_hash_key(action_id,output_hash) unique partial",
+  "registry_event.registry_event_live_log_key(chain_id,tx_hash,log_index) unique partial",
+  "enclave.enclave_live_log_key(chain_id,tx_hash,log_index) unique partial",
+  "settlement.settlement_live_log_key(chain_id,tx_hash,log_index) unique partial",
+  "hub_event.hub_event_live_log_key(chain_id,tx_hash,log_index) unique partial",
+  "workflow_event.workflow_event_live_log_key(chain_id,tx_hash,log_index) unique partial",
+  "payment.payment_live_log_key(chain_id,tx_hash,log_index) unique partial",
+  "enclave.enclave_live_tee_key(chain_id,registry_address,tee_id) unique partial",
 ];
 const CHECK_PATTERNS: Record<string, string> = {
   hash32: "'^0x[0-9a-f]{64}$'",
@@ -244,7 +251,7 @@ describe("schema.prisma and the migration SQL", () => {
     expect(actual.sort()).toEqual(expected.sort());
   });
 
-  it("makes every chain-derived model idempotent on (chain, tx, log) and indexed by tx", () => {
+  it("makes every chain-derived model idempotent on (chain, block hash, log) and indexed by tx", () => {
     const chainDerived = schema.models.filter((m) =>
       ["chainId", "blockNumber", "blockHash", "txHash", "logIndex", "orphanedAt"].every((f) =>
         m.fields.some((x) => x.name === f),
@@ -260,10 +267,10 @@ describe("schema.prisma and the migration SQL", () => {
       "WorkflowEvent",
     ]);
     for (const m of chainDerived) {
+      // A reorg may re-include the same transaction in a new block: the old row stays
+      // (orphaned) beside the new one. Leaves are unique within their settlement row.
       const key =
-        m.name === "BatchLeaf"
-          ? ["chainId", "txHash", "logIndex", "leafIndex"]
-          : ["chainId", "txHash", "logIndex"];
+        m.name === "BatchLeaf" ? ["settlementId", "leafIndex"] : ["chainId", "blockHash", "logIndex"];
       expect(m.uniques, m.name).toContainEqual(key);
       expect(m.indexes, m.name).toContainEqual(["txHash"]);
     }
