@@ -80,6 +80,7 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
   const registryEvent = await roundTrip("RegistryEvent", {
     ...logColumns(chainId, 1, 0),
     sourceId,
+    blockTime: at("2026-02-01T09:59:48.000Z"),
     eventName: "PCRApproved",
     teeId: hash32(0x7ee),
     pcrHash: hash32(0x9c5),
@@ -170,6 +171,7 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
   const settlement = await roundTrip("Settlement", {
     ...logColumns(chainId, 3, 2),
     sourceId,
+    blockTime: at("2026-02-01T09:59:48.000Z"),
     kind: "batch",
     teeId: hash32(0x7ee),
     ethAddress: address(0xa1),
@@ -202,6 +204,7 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
   const hubEvent = await roundTrip("HubEvent", {
     ...logColumns(chainId, 4, 0),
     sourceId,
+    blockTime: at("2026-02-01T09:59:48.000Z"),
     eventName: "LLMCompletionEvent",
     inferenceId: "hub-inference-1",
     mode: 1,
@@ -212,6 +215,7 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
   await roundTrip("WorkflowEvent", {
     ...logColumns(chainId, 5, 0),
     sourceId,
+    blockTime: at("2026-02-01T09:59:48.000Z"),
     eventName: "TaskRegistered",
     user: address(0xa1),
     contractAddress: address(0xc0de),

@@ -398,6 +398,7 @@ describe("the generated client against the migrated database", () => {
   it("refuses a malformed hash or address through the CHECK constraints", async () => {
     const base = {
       ...logColumns(10740, 0x100, 0),
+      blockTime: new Date("2026-02-01T10:00:00.000Z"),
       sourceId: graph.sourceId,
       kind: "individual" as const,
     };
@@ -420,22 +421,31 @@ describe("the generated client against the migrated database", () => {
     ).rejects.toThrow(/batch_leaf_proof_check/);
   });
 
-  it("refuses a second row for the same (chain, tx, log), and for the same batch leaf", async () => {
+  it("keeps one live row per (chain, tx, log), old forks beside it, and one row per batch leaf", async () => {
     const base = {
       ...logColumns(10740, 0x200, 5),
+      orphanedAt: null,
+      blockTime: new Date("2026-02-01T10:00:00.000Z"),
       sourceId: graph.sourceId,
       kind: "individual" as const,
     };
-    await db.prisma.settlement.create({ data: base });
+    const first = await db.prisma.settlement.create({ data: base });
     await expect(db.prisma.settlement.create({ data: base })).rejects.toMatchObject({
       code: "P2002",
     });
+    // The same log re-included in another block (a reorg) while the first is still live.
+    const reincluded = { ...base, blockHash: hash32(0x2001), blockNumber: base.blockNumber + 1n };
+    await expect(db.prisma.settlement.create({ data: reincluded })).rejects.toThrow(
+      /settlement_live_log_key/,
+    );
+    await db.prisma.settlement.update({ where: { id: first.id }, data: { orphanedAt: new Date() } });
+    await db.prisma.settlement.create({ data: reincluded });
     const leaf = await db.prisma.batchLeaf.findUniqueOrThrow({
       where: { id: graph.inference.batchLeafId as string },
     });
     const copy = { ...leaf, id: undefined };
     await expect(db.prisma.batchLeaf.create({ data: copy })).rejects.toThrow(
-      /batch_leaf_chain_id_tx_hash_log_index_leaf_index_key|batch_leaf_settlement_id_leaf_index_key/,
+      /batch_leaf_settlement_id_leaf_index_key/,
     );
     await db.prisma.batchLeaf.create({ data: { ...copy, leafIndex: 1 } });
   });

@@ -43,5 +43,11 @@ ALTER TABLE "source" ADD COLUMN "last_error" TEXT,
   ADD COLUMN "last_error_at" TIMESTAMPTZ(3),
   ADD COLUMN "unknown_events" BIGINT NOT NULL DEFAULT 0;
 
+-- The block's time on the rows that had none (timelines, approvals, hub inferences need it).
+ALTER TABLE "registry_event" ADD COLUMN "block_time" TIMESTAMPTZ(3) NOT NULL;
+ALTER TABLE "settlement" ADD COLUMN "block_time" TIMESTAMPTZ(3) NOT NULL;
+ALTER TABLE "hub_event" ADD COLUMN "block_time" TIMESTAMPTZ(3) NOT NULL;
+ALTER TABLE "workflow_event" ADD COLUMN "block_time" TIMESTAMPTZ(3) NOT NULL;
+
 -- Batch expansion retries: when it was last tried.
 ALTER TABLE "settlement" ADD COLUMN "expansion_attempted_at" TIMESTAMPTZ(3);
