@@ -270,7 +270,9 @@ describe("schema.prisma and the migration SQL", () => {
       // A reorg may re-include the same transaction in a new block: the old row stays
       // (orphaned) beside the new one. Leaves are unique within their settlement row.
       const key =
-        m.name === "BatchLeaf" ? ["settlementId", "leafIndex"] : ["chainId", "blockHash", "logIndex"];
+        m.name === "BatchLeaf"
+          ? ["settlementId", "leafIndex"]
+          : ["chainId", "blockHash", "logIndex"];
       expect(m.uniques, m.name).toContainEqual(key);
       expect(m.indexes, m.name).toContainEqual(["txHash"]);
     }
@@ -438,7 +440,10 @@ describe("the generated client against the migrated database", () => {
     await expect(db.prisma.settlement.create({ data: reincluded })).rejects.toThrow(
       /settlement_live_log_key/,
     );
-    await db.prisma.settlement.update({ where: { id: first.id }, data: { orphanedAt: new Date() } });
+    await db.prisma.settlement.update({
+      where: { id: first.id },
+      data: { orphanedAt: new Date() },
+    });
     await db.prisma.settlement.create({ data: reincluded });
     const leaf = await db.prisma.batchLeaf.findUniqueOrThrow({
       where: { id: graph.inference.batchLeafId as string },

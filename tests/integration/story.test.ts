@@ -230,3 +230,120 @@ describe(`the devnet story (seed ${SEED}, ${REQUESTS} requests)`, () => {
     expect(manifest.end).toBeLessThan(Date.now() / 1000);
   });
 });
+
+describe("the indexer on the devnet story", () => {
+  let summary: { events: number };
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await db.pool.query<{ n: string }>(sql, params)).rows[0]!.n);
+  const findings = async (kind: string) =>
+    (
+      await db.pool.query<{ output_hash: string }>(
+        `SELECT COALESCE(i.output_hash, s.output_hash, f.evidence->>'outputHash') AS output_hash
+           FROM finding f LEFT JOIN inference i ON i.id = f.inference_id LEFT JOIN settlement s ON s.id = f.settlement_id
+          WHERE f.kind = $1 AND f.resolved_at IS NULL`,
+        [kind],
+      )
+    ).rows
+      .map((r) => r.output_hash)
+      .sort();
+
+  beforeAll(async () => {
+    const { runIndexer } = await import("@/lib/indexer");
+    summary = await runIndexer({ pool: db.pool, config: devnet.sources, mode: "until-head" });
+  }, 240_000);
+
+  it("writes one row per on-chain event and one leaf per batched request", async () => {
+    expect(summary.events).toBeGreaterThan(0);
+    expect(await count("SELECT count(*) AS n FROM settlement WHERE kind = 'individual'")).toBe(
+      manifest.counts.individualSettlements,
+    );
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM settlement WHERE kind = 'batch' AND expanded_at IS NOT NULL",
+      ),
+    ).toBe(manifest.counts.batches);
+    expect(await count("SELECT count(*) AS n FROM batch_leaf WHERE proof_valid")).toBe(
+      manifest.counts.llmRequests! - manifest.counts.individualSettlements!,
+    );
+    expect(await count("SELECT count(*) AS n FROM payment")).toBe(manifest.counts.payments);
+    expect(await count("SELECT count(*) AS n FROM enclave")).toBe(3);
+    expect(
+      await count("SELECT count(*) AS n FROM hub_event WHERE event_name = 'ModelInferenceEvent'"),
+    ).toBe(manifest.counts.onnxRequests);
+  });
+
+  it("verifies every receipt against the registry key, failing exactly the corrupted ones", async () => {
+    expect(await count("SELECT count(*) AS n FROM receipt WHERE signature_status = 'valid'")).toBe(
+      delivered.receipts - manifest.faults.corruptedSignatures.length,
+    );
+    expect(await findings("bad_signature")).toEqual(
+      [...manifest.faults.corruptedSignatures].sort(),
+    );
+  });
+
+  it("finds exactly the planted settlement without receipt and the records served after the rollback", async () => {
+    expect(await findings("settlement_without_receipt")).toEqual(
+      manifest.faults.settlementWithoutReceipt,
+    );
+    expect(await findings("stale_after_rollback")).toEqual(
+      [...manifest.faults.staleAfterRollback].sort(),
+    );
+    expect(await findings("receipt_never_settled")).toEqual([]);
+  });
+
+  it("attributes every LLM inference to its runtime version and links it to its settlement", async () => {
+    const { rows } = await db.pool.query(
+      `SELECT mv.label, count(*)::int AS n, count(*) FILTER (WHERE i.settlement_id IS NULL)::int AS unsettled
+         FROM inference i JOIN model_version mv ON mv.id = i.model_version_id
+        WHERE i.receipt_id IS NOT NULL GROUP BY mv.label ORDER BY mv.label`,
+    );
+    expect(rows.map((r) => r.label)).toEqual(["v1.0.0", "v1.1.0"]);
+    expect(rows.reduce((a, r) => a + r.n, 0)).toBe(delivered.receipts);
+    expect(rows.every((r) => r.unsettled === 0)).toBe(true);
+    const bad = manifest.enclaves.find((e) => e.version === "v1.1.0")!;
+    const { rows: deployments } = await db.pool.query(
+      `SELECT d.basis, d.valid_to FROM deployment d JOIN model_version mv ON mv.id = d.model_version_id
+        WHERE mv.pcr_hash = $1 AND d.superseded_at IS NULL`,
+      [bad.pcrHash],
+    );
+    expect(deployments.length).toBeGreaterThan(0);
+    for (const d of deployments) {
+      expect(d.basis).toBe("revocation");
+      expect(d.valid_to.getTime() / 1000).toBeGreaterThanOrEqual(manifest.rollbackTime);
+    }
+  });
+
+  it("allocates payments to the inferences of their x402 sessions", async () => {
+    const allocated = await count("SELECT count(DISTINCT payment_id) AS n FROM payment_allocation");
+    const orphanPayments = await count(
+      "SELECT count(*) AS n FROM finding WHERE kind = 'payment_without_inference' AND resolved_at IS NULL",
+    );
+    expect(allocated + orphanPayments).toBe(manifest.counts.payments);
+    expect(allocated).toBeGreaterThan(manifest.counts.payments! / 2);
+    const { rows } = await db.pool.query(
+      `SELECT p.value::text AS value, sum(a.amount)::text AS total FROM payment p JOIN payment_allocation a ON a.payment_id = p.id GROUP BY p.id`,
+    );
+    for (const r of rows) expect(r.total).toBe(r.value);
+  });
+
+  it("is idempotent: a second run adds nothing and changes no finding", async () => {
+    const before = await db.pool.query(
+      "SELECT kind, count(*)::int AS n FROM finding GROUP BY kind ORDER BY kind",
+    );
+    const rowsBefore = await count(
+      "SELECT (SELECT count(*) FROM settlement) + (SELECT count(*) FROM inference) AS n",
+    );
+    const { runIndexer } = await import("@/lib/indexer");
+    const again = await runIndexer({ pool: db.pool, config: devnet.sources, mode: "until-head" });
+    expect(again.events).toBe(0);
+    expect(
+      await count(
+        "SELECT (SELECT count(*) FROM settlement) + (SELECT count(*) FROM inference) AS n",
+      ),
+    ).toBe(rowsBefore);
+    const after = await db.pool.query(
+      "SELECT kind, count(*)::int AS n FROM finding GROUP BY kind ORDER BY kind",
+    );
+    expect(after.rows).toEqual(before.rows);
+  });
+});
