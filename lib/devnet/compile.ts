@@ -14,6 +14,7 @@ export const CONTRACT_NAMES = [
   "WorkflowScheduler",
   "OpgToken",
   "UptoProxy",
+  "SettlementFlood",
 ] as const;
 
 /** Name of one look-alike contract. */

@@ -70,7 +70,7 @@ export function createChainSync(opts: ChainSyncOptions) {
     const client = await opts.pool.connect();
     try {
       const counts = await markOrphanedAbove(client, opts.chainId, ancestor);
-      log.warn(
+      log.info(
         { chain_id: opts.chainId, ancestor: ancestor.number.toString(), orphaned: counts },
         "Reorg: rows above the common ancestor marked orphaned",
       );
