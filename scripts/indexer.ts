@@ -33,7 +33,8 @@ Exit codes: 0 done (or stopped with Ctrl-C), 1 failed (the message says why).`;
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1 (got ${value})`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--${name} must be a whole number of at least 1 (got ${value})`);
   return n;
 }
 
@@ -73,10 +74,19 @@ async function main() {
   process.on("SIGTERM", stop);
   try {
     const pool = new pg.Pool({ connectionString: await database(stops), max: 4 });
-    pool.on("error", (error) => log.warn({ error: error.message }, "Idle database connection closed"));
+    pool.on("error", (error) =>
+      log.warn({ error: error.message }, "Idle database connection closed"),
+    );
     stops.push(() => pool.end());
     const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY) });
-    log.info({ config: file, sources: config.length, mode: values["until-head"] ? "until-head" : "follow" }, "Indexer starting");
+    log.info(
+      {
+        config: file,
+        sources: config.length,
+        mode: values["until-head"] ? "until-head" : "follow",
+      },
+      "Indexer starting",
+    );
     const summary = await runIndexer({
       pool,
       config,
@@ -89,7 +99,10 @@ async function main() {
       onProgress: progress.update,
       signal: controller.signal,
     });
-    log.info({ events: summary.events, chains: summary.chains, sources: summary.sources }, "Indexer done");
+    log.info(
+      { events: summary.events, chains: summary.chains, sources: summary.sources },
+      "Indexer done",
+    );
   } finally {
     while (stops.length) await stops.pop()!().catch(() => {});
   }

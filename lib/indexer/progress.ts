@@ -32,7 +32,11 @@ export function formatProgress(p: ChainProgress, width = 24): string {
  * Progress for people or machines: on a terminal, one live line per chain redrawn in place on
  * stderr; otherwise a structured log line per chain at most every `intervalMs`.
  */
-export function createProgressReporter(options: { tty: boolean; intervalMs?: number; stream?: NodeJS.WriteStream }) {
+export function createProgressReporter(options: {
+  tty: boolean;
+  intervalMs?: number;
+  stream?: NodeJS.WriteStream;
+}) {
   const stream = options.stream ?? process.stderr;
   const lines = new Map<number, string>();
   const lastLog = new Map<number, number>();
@@ -50,7 +54,11 @@ export function createProgressReporter(options: { tty: boolean; intervalMs?: num
         return;
       }
       const now = Date.now();
-      if (p.doneBlock < p.targetBlock && now - (lastLog.get(p.chainId) ?? 0) < (options.intervalMs ?? 2000)) return;
+      if (
+        p.doneBlock < p.targetBlock &&
+        now - (lastLog.get(p.chainId) ?? 0) < (options.intervalMs ?? 2000)
+      )
+        return;
       lastLog.set(p.chainId, now);
       log.info(
         {

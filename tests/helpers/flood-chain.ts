@@ -24,14 +24,20 @@ export interface FloodChain {
   stop(): Promise<void>;
 }
 
-export async function startFloodChain(options: { chainId?: number; rpcUrl?: (anvilUrl: string) => string } = {}): Promise<FloodChain> {
+export async function startFloodChain(
+  options: { chainId?: number; rpcUrl?: (anvilUrl: string) => string } = {},
+): Promise<FloodChain> {
   const chainId = options.chainId ?? 10740;
   const anvil = await startAnvil({ chainId });
   try {
     const clients = await createDevnetClients(chainId, anvil.rpcUrl);
     const artifacts = await compileContracts();
     const { abi, bytecode } = artifacts.SettlementFlood;
-    const hash = await clients.walletClient.deployContract({ abi, bytecode, account: clients.deployer });
+    const hash = await clients.walletClient.deployContract({
+      abi,
+      bytecode,
+      account: clients.deployer,
+    });
     const receipt = await clients.publicClient.waitForTransactionReceipt({ hash });
     const address = receipt.contractAddress!;
     const rpc = async <T>(method: string, params: unknown[] = []) =>
@@ -55,9 +61,18 @@ export async function startFloodChain(options: { chainId?: number; rpcUrl?: (anv
       ],
       rpc,
       async send(count, salt) {
-        const data = encodeFunctionData({ abi, functionName: "flood", args: [BigInt(count), keccak256(toHex(salt))] });
+        const data = encodeFunctionData({
+          abi,
+          functionName: "flood",
+          args: [BigInt(count), keccak256(toHex(salt))],
+        });
         return rpc<Hex>("eth_sendTransaction", [
-          { from: clients.deployer, to: address, data, gas: numberToHex(30_000n + 12_000n * BigInt(count)) },
+          {
+            from: clients.deployer,
+            to: address,
+            data,
+            gas: numberToHex(30_000n + 12_000n * BigInt(count)),
+          },
         ]);
       },
       async mine() {

@@ -4,7 +4,12 @@ import { createJsonRpcClient } from "@/lib/chain/json-rpc";
 import { createRng, type Rng } from "@/lib/devnet/scenario/rng";
 import { runIndexer } from "@/lib/indexer";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { liveSettlements, resetIndexedData, startFloodChain, type FloodChain } from "../helpers/flood-chain";
+import {
+  liveSettlements,
+  resetIndexedData,
+  startFloodChain,
+  type FloodChain,
+} from "../helpers/flood-chain";
 
 /** Scenario count and seed: `REORG_SCENARIOS=200 REORG_SEED=x npm run test:integration`. */
 const SCENARIOS = Number(process.env.REORG_SCENARIOS ?? 50);
@@ -16,7 +21,11 @@ let followed: TestDatabase;
 let fresh: TestDatabase;
 
 beforeAll(async () => {
-  [chain, followed, fresh] = await Promise.all([startFloodChain(), createTestDatabase(), createTestDatabase()]);
+  [chain, followed, fresh] = await Promise.all([
+    startFloodChain(),
+    createTestDatabase(),
+    createTestDatabase(),
+  ]);
 });
 
 afterAll(async () => {
@@ -26,13 +35,21 @@ afterAll(async () => {
 });
 
 const index = (db: TestDatabase) =>
-  runIndexer({ pool: db.pool, config: chain.sources, mode: "until-head", finalityDepth: FINALITY, link: false, maxRange: 4n });
+  runIndexer({
+    pool: db.pool,
+    config: chain.sources,
+    mode: "until-head",
+    finalityDepth: FINALITY,
+    link: false,
+    maxRange: 4n,
+  });
 
 /** Mines `blocks` blocks, each holding up to two flood transactions of a few events. */
 async function mineSome(rng: Rng, blocks: number, tag: string) {
   for (let b = 0; b < blocks; b++) {
     const txs = rng.int(0, 2);
-    for (let t = 0; t < txs; t++) await chain.send(rng.int(1, 6), `${tag}-${b}-${t}-${rng.int(0, 1e9)}`);
+    for (let t = 0; t < txs; t++)
+      await chain.send(rng.int(1, 6), `${tag}-${b}-${t}-${rng.int(0, 1e9)}`);
     await chain.mine();
   }
 }
@@ -68,16 +85,27 @@ describe(`the indexer across reorgs (${SCENARIOS} seeded scenarios, seed "${SEED
 
       const expected = await liveSettlements(fresh.pool);
       expect(await liveSettlements(followed.pool), `scenario ${seed}: live rows`).toEqual(expected);
-      const { rows } = await followed.pool.query<{ block_number: string; block_hash: string; orphaned: boolean }>(
-        "SELECT block_number, block_hash, orphaned_at IS NOT NULL AS orphaned FROM settlement",
-      );
+      const { rows } = await followed.pool.query<{
+        block_number: string;
+        block_hash: string;
+        orphaned: boolean;
+      }>("SELECT block_number, block_hash, orphaned_at IS NOT NULL AS orphaned FROM settlement");
       const canonical = new Map<string, string | undefined>();
       for (const r of rows) {
         if (!canonical.has(r.block_number)) {
-          canonical.set(r.block_number, await getBlockHeader(rpc, BigInt(r.block_number)).then((h) => h.hash, () => undefined));
+          canonical.set(
+            r.block_number,
+            await getBlockHeader(rpc, BigInt(r.block_number)).then(
+              (h) => h.hash,
+              () => undefined,
+            ),
+          );
         }
         const onChain = canonical.get(r.block_number) === r.block_hash;
-        expect(r.orphaned, `scenario ${seed}: block ${r.block_number} ${r.block_hash} canonical=${onChain}`).toBe(!onChain);
+        expect(
+          r.orphaned,
+          `scenario ${seed}: block ${r.block_number} ${r.block_hash} canonical=${onChain}`,
+        ).toBe(!onChain);
       }
       orphanedTotal += rows.filter((r) => r.orphaned).length;
     }
