@@ -347,3 +347,54 @@ describe("the indexer on the devnet story", () => {
     expect(after.rows).toEqual(before.rows);
   });
 });
+
+describe("batch expansion", () => {
+  it("turns a missing blob into a finding, a wrong one into another, and expands it once the right blob appears", async () => {
+    const { createDevnetClients, compileContracts } = await import("@/lib/devnet");
+    const { buildStandardTree } = await import("@/lib/evidence/merkle");
+    const { runIndexer } = await import("@/lib/indexer");
+    const { expandBatches } = await import("@/lib/indexer/expand-batches");
+    const { runLinker } = await import("@/lib/indexer/link");
+    const { stringToHex, keccak256, toHex } = await import("viem");
+    const relay = source("settlement_relay");
+    const clients = await createDevnetClients(relay.chainId, relay.rpcUrl);
+    const { SettlementRelay } = await compileContracts();
+    const leaf = (i: number) => [keccak256(toHex(`tee-${i}`)), keccak256(toHex(`in-${i}`)), keccak256(toHex(`out-${i}`)), "0x01", String(1_700_000_000 + i)];
+    const dump = buildStandardTree([leaf(1), leaf(2), leaf(3)]);
+    const blobId = "late-blob-0000000000000000000000000000000000";
+    const hash = await clients.walletClient.writeContract({
+      address: relay.address,
+      abi: SettlementRelay.abi,
+      functionName: "settleBatch",
+      args: [dump.tree[0], 3n, stringToHex(blobId)],
+      account: clients.deployer,
+    });
+    await clients.publicClient.waitForTransactionReceipt({ hash });
+    await runIndexer({ pool: db.pool, config: devnet.sources, mode: "until-head" });
+    const finding = async () =>
+      (
+        await db.pool.query(
+          `SELECT f.kind, f.resolved_at IS NOT NULL AS resolved FROM finding f JOIN settlement s ON s.id = f.settlement_id
+            WHERE s.blob_id = $1 AND f.kind IN ('batch_blob_missing', 'batch_root_mismatch')`,
+          [blobId],
+        )
+      ).rows;
+    expect(await finding()).toEqual([{ kind: "batch_blob_missing", resolved: false }]);
+
+    const wrong = buildStandardTree([leaf(4), leaf(5)]);
+    await devnet.blobStore.put(blobId, JSON.stringify(wrong));
+    expect(await expandBatches(db.pool, { retryAfterMs: 0 })).toEqual({ expanded: 0, failed: 1 });
+    await runLinker(db.pool);
+    expect(await finding()).toEqual([{ kind: "batch_root_mismatch", resolved: false }]);
+
+    await devnet.blobStore.put(blobId, JSON.stringify(dump));
+    expect(await expandBatches(db.pool, { retryAfterMs: 0 })).toEqual({ expanded: 1, failed: 0 });
+    await runLinker(db.pool);
+    expect(await finding()).toEqual([{ kind: "batch_root_mismatch", resolved: true }]);
+    const leaves = await db.pool.query(
+      "SELECT leaf_index, proof_valid FROM batch_leaf l JOIN settlement s ON s.id = l.settlement_id WHERE s.blob_id = $1 ORDER BY leaf_index",
+      [blobId],
+    );
+    expect(leaves.rows).toEqual([0, 1, 2].map((i) => ({ leaf_index: i, proof_valid: true })));
+  });
+});

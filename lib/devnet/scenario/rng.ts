@@ -42,9 +42,11 @@ export function createRng(seed: string): Rng {
       return items[Math.floor(rng.next() * items.length)]!;
     },
     bytes: (length) => {
-      const out = Buffer.alloc(length);
-      for (let i = 0; i < length; i += 4) out.writeUInt32LE(nextUint32(), Math.min(i, length - 4));
-      return out;
+      // Whole words, then cut: lengths that are not a multiple of 4 (or below 4) work too, and
+      // multiples of 4 give the same bytes as before.
+      const out = Buffer.alloc(Math.ceil(length / 4) * 4);
+      for (let i = 0; i < out.length; i += 4) out.writeUInt32LE(nextUint32(), i);
+      return out.subarray(0, length);
     },
     fork: (label) => createRng(`${seed}/${label}`),
   };
