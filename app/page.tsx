@@ -1,5 +1,7 @@
 import { ChainsCard } from "@/components/home/chains-card";
 import { DatabaseCard } from "@/components/home/database-card";
+import { SyncCard } from "@/components/home/sync-card";
+import { getIndexerStatus } from "@/lib/db/indexer-status";
 import { getDatabaseStatus } from "@/lib/db/status";
 import { getChainStatuses } from "@/lib/system/chains";
 import { sourcesFile } from "@/lib/env";
@@ -8,13 +10,15 @@ import { sourcesFile } from "@/lib/env";
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
-  const [database, chains] = await Promise.all([
+  const [database, chains, indexer] = await Promise.all([
     getDatabaseStatus(),
     getChainStatuses().catch((error: unknown) => ({
       file: sourcesFile(),
       chains: [],
       error: error instanceof Error ? error.message : String(error),
     })),
+    // The card polls on its own; a database that is down shows in the database card.
+    getIndexerStatus().catch(() => null),
   ]);
   return (
     <div className="space-y-6">
@@ -27,6 +31,7 @@ export default async function HomePage() {
         </p>
       </div>
       <div className="grid items-start gap-6 lg:grid-cols-2">
+        <SyncCard initial={indexer} />
         <ChainsCard {...chains} />
         <DatabaseCard status={database} />
       </div>

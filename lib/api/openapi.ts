@@ -11,6 +11,7 @@ import {
   receiptsBodySchema,
   receiptsResultSchema,
 } from "@/lib/api/schemas/receipts";
+import { indexerStatusSchema } from "@/lib/api/schemas/status";
 import { AGENT_ACTION_TYPES } from "@/lib/evidence/agent-action";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -58,6 +59,19 @@ export function buildOpenApiDocument() {
         "Evidence in (signed TEE receipts, signed agent actions) and provenance out. Posting evidence needs no credential: receipts are signed by enclaves and actions by agents; endpoints are rate limited per address.",
     },
     paths: {
+      "/api/v1/status": {
+        get: {
+          summary:
+            "Indexer progress: each source's checkpoint, its chain's head, the lag and the last error",
+          responses: {
+            "200": {
+              description: "The status.",
+              content: json("#/components/schemas/IndexerStatus"),
+            },
+            "500": error("The database could not be read."),
+          },
+        },
+      },
       "/api/v1/receipts": {
         post: {
           summary: "Store TEE-signed receipts, raw and idempotently",
@@ -105,6 +119,7 @@ export function buildOpenApiDocument() {
         AgentActionResult: schema(agentActionResultSchema),
         AgentActionBatch: schema(agentActionBatchSchema),
         AgentActionBatchResult: schema(agentActionBatchResultSchema),
+        IndexerStatus: schema(indexerStatusSchema),
         Error: schema(errorSchema),
       },
     },

@@ -90,14 +90,19 @@ export async function runIndexer(opts: IndexerOptions): Promise<IndexerSummary> 
     );
   }
   let events = 0;
+  let watermark: string | undefined;
   const round = async () => {
-    const counts = await Promise.all(syncs.map((sync) => syncChain(opts, sync)));
-    events += counts.reduce((a, b) => a + b, 0);
-    if (opts.link !== false) {
-      await expandBatches(opts.pool);
-      await runLinker(opts.pool);
-    }
-    return counts.some((n) => n > 0);
+    const results = await Promise.all(syncs.map((sync) => syncChain(opts, sync)));
+    events += results.reduce((a, r) => a + r.events, 0);
+    if (opts.link === false) return;
+    // Link after anything changed: new rows, a reorg, newly posted evidence, or batches
+    // whose blobs are still to be fetched (expansion itself spaces its retries).
+    const now = await evidenceWatermark(opts.pool);
+    const changed = results.some((r) => r.events > 0 || r.reorged) || now.mark !== watermark;
+    const expansion =
+      changed || now.pendingBatches ? await expandBatches(opts.pool) : { expanded: 0, failed: 0 };
+    if (changed || expansion.expanded + expansion.failed > 0) await runLinker(opts.pool);
+    watermark = now.mark;
   };
   await round();
   log.info({ events, chains: syncs.length, sources: sources.length }, "Indexed to head");
@@ -120,18 +125,31 @@ export async function runIndexer(opts: IndexerOptions): Promise<IndexerSummary> 
  * blocks (a reorg while reading) sends it back to the reorg check, a few times at most.
  * Errors are recorded on the chain's sources before they propagate.
  */
-async function syncChain(opts: IndexerOptions, sync: ChainSync): Promise<number> {
+async function syncChain(
+  opts: IndexerOptions,
+  sync: ChainSync,
+): Promise<{ events: number; reorged: boolean }> {
   for (let attempt = 0; ; attempt++) {
     try {
       const head = await sync.head();
-      await sync.reconcile();
-      return await sync.syncTo(head, head);
+      const ancestor = await sync.reconcile();
+      return { events: await sync.syncTo(head, head), reorged: ancestor !== undefined };
     } catch (error) {
       if (error instanceof InconsistentRangeError && attempt < 5) continue;
       await recordSourceError(opts.pool, sync.sourceIds, (error as Error).message);
       throw error;
     }
   }
+}
+
+/** What posted evidence looks like now, to notice receipts and actions that arrived. */
+async function evidenceWatermark(pool: pg.Pool) {
+  const { rows } = await pool.query<{ mark: string; pending: boolean }>(
+    `SELECT concat_ws('/', (SELECT max(received_at) FROM receipt), (SELECT count(*) FROM receipt),
+                      (SELECT max(received_at) FROM agent_action)) AS mark,
+            EXISTS (SELECT 1 FROM settlement WHERE kind = 'batch' AND orphaned_at IS NULL AND expanded_at IS NULL) AS pending`,
+  );
+  return { mark: rows[0]!.mark, pendingBatches: rows[0]!.pending };
 }
 
 function sleep(ms: number, signal?: AbortSignal) {

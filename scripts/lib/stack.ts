@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -58,6 +59,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const next = startNext(opts, { DATABASE_URL: databaseUrl, SOURCES_FILE: sourcesPath });
     stops.push(() => stopChild(next));
     await waitForHttp(appUrl, next);
+    const indexer = await startIndexer(opts, { databaseUrl, sourcesFile: sourcesPath });
+    stops.push(() => stopChild(indexer));
     if (devnet) {
       const { STORY_SEED: seed, STORY_REQUESTS: requests } = opts.env;
       await ensureStory({
@@ -168,6 +171,36 @@ function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildP
   });
   // If this process dies before stopping it politely, do not leave the server behind.
   process.once("exit", () => child.kill("SIGTERM"));
+  return child;
+}
+
+/**
+ * The indexer as a child process (`scripts/indexer.ts`, following the chains for ever), its
+ * JSON logs appended to DATA_DIR/logs/indexer.log. If it stops on its own (a fatal error such
+ * as a reorg deeper than finality) the app keeps serving; the status page shows the error.
+ */
+async function startIndexer(
+  opts: StackOptions,
+  args: { databaseUrl: string; sourcesFile: string },
+) {
+  const logFile = path.join(opts.dataDir, "logs", "indexer.log");
+  await fs.mkdir(path.dirname(logFile), { recursive: true });
+  const out = await fs.open(logFile, "a");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("scripts", "indexer.ts"), "--config", args.sourcesFile],
+    {
+      stdio: ["ignore", out.fd, out.fd],
+      env: { ...process.env, DATABASE_URL: args.databaseUrl, LOG_LEVEL: opts.env.LOG_LEVEL },
+    },
+  );
+  await out.close();
+  process.once("exit", () => child.kill("SIGTERM"));
+  child.once("exit", (code, signal) => {
+    if (signal === "SIGTERM" || code === 0) return;
+    opts.say(`indexer: stopped (${signal ?? `exit ${code}`}); see ${logFile} and /api/v1/status`);
+  });
+  opts.say(`indexer: following the chains, logs in ${logFile}`);
   return child;
 }
 

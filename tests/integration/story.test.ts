@@ -359,7 +359,13 @@ describe("batch expansion", () => {
     const relay = source("settlement_relay");
     const clients = await createDevnetClients(relay.chainId, relay.rpcUrl);
     const { SettlementRelay } = await compileContracts();
-    const leaf = (i: number) => [keccak256(toHex(`tee-${i}`)), keccak256(toHex(`in-${i}`)), keccak256(toHex(`out-${i}`)), "0x01", String(1_700_000_000 + i)];
+    const leaf = (i: number) => [
+      keccak256(toHex(`tee-${i}`)),
+      keccak256(toHex(`in-${i}`)),
+      keccak256(toHex(`out-${i}`)),
+      "0x01",
+      String(1_700_000_000 + i),
+    ];
     const dump = buildStandardTree([leaf(1), leaf(2), leaf(3)]);
     const blobId = "late-blob-0000000000000000000000000000000000";
     const hash = await clients.walletClient.writeContract({

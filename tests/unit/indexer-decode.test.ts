@@ -51,7 +51,13 @@ describe("the hand-written decoders agree with viem", () => {
         args: { teeId: args.teeId, ethAddress: args.ethAddress },
       }) as Hex[];
       const data = encodeAbiParameters(
-        [{ type: "bytes32" }, { type: "bytes32" }, { type: "uint256" }, { type: "bytes" }, { type: "bytes" }],
+        [
+          { type: "bytes32" },
+          { type: "bytes32" },
+          { type: "uint256" },
+          { type: "bytes" },
+          { type: "bytes" },
+        ],
         [args.inputHash, args.outputHash, args.timestamp, args.walrusBlobId, args.signature],
       );
       const log = rawLog(topics, data);
@@ -67,10 +73,18 @@ describe("the hand-written decoders agree with viem", () => {
   it("BatchSettlement and Transfer", () => {
     const root = hex(32);
     const batch = rawLog(
-      encodeEventTopics({ abi: SETTLEMENT_RELAY_ABI, eventName: "BatchSettlement", args: { merkleRoot: root } }) as Hex[],
+      encodeEventTopics({
+        abi: SETTLEMENT_RELAY_ABI,
+        eventName: "BatchSettlement",
+        args: { merkleRoot: root },
+      }) as Hex[],
       encodeAbiParameters([{ type: "uint256" }, { type: "bytes" }], [42n, toHex("blob-id")]),
     );
-    expect(decodeBatchSettlement(batch)).toEqual({ merkleRoot: root, batchSize: 42n, walrusBlobId: toHex("blob-id") });
+    expect(decodeBatchSettlement(batch)).toEqual({
+      merkleRoot: root,
+      batchSize: 42n,
+      walrusBlobId: toHex("blob-id"),
+    });
     expect(bytesToUtf8(decodeBatchSettlement(batch).walrusBlobId)).toBe("blob-id");
     const [from, to] = [address(), address()];
     const transfer = rawLog(
@@ -81,7 +95,11 @@ describe("the hand-written decoders agree with viem", () => {
   });
 
   it("refuses data that is too short instead of reading past it", () => {
-    const topics = [keccak256("0x00"), hex(32), `0x${"0".repeat(24)}${address().slice(2)}`] as Hex[];
+    const topics = [
+      keccak256("0x00"),
+      hex(32),
+      `0x${"0".repeat(24)}${address().slice(2)}`,
+    ] as Hex[];
     expect(() => decodeIndividualSettlement(rawLog(topics, "0x1234"))).toThrow(RangeError);
   });
 });
@@ -113,9 +131,18 @@ describe("Retry-After", () => {
 describe("progress", () => {
   it("shows blocks done of total, events, events per second and an ETA", () => {
     const line = formatProgress(
-      { chainId: 10740, startBlock: 1n, targetBlock: 100n, doneBlock: 50n, events: 5000, elapsedMs: 2000 },
+      {
+        chainId: 10740,
+        startBlock: 1n,
+        targetBlock: 100n,
+        doneBlock: 50n,
+        events: 5000,
+        elapsedMs: 2000,
+      },
       10,
     );
-    expect(line).toBe("chain 10740 [#####-----] 50/100 blocks · 5,000 events · 2,500 events/s · ETA 0:02");
+    expect(line).toBe(
+      "chain 10740 [#####-----] 50/100 blocks · 5,000 events · 2,500 events/s · ETA 0:02",
+    );
   });
 });

@@ -83,16 +83,16 @@ export async function fetchRange(args: {
     log.blockTimestamp ?? byNumber.get(log.blockNumber)!.timestamp;
   const active = args.sources.filter((s) => s.fromBlock <= to);
   for (const source of active) {
-    const module = SOURCE_MODULES[source.kind];
+    const decoder = SOURCE_MODULES[source.kind];
     const own: RawLog[] = [];
     let unknown = 0;
     for (const log of logs) {
       if (log.address !== source.address || log.blockNumber < source.fromBlock) continue;
-      if (log.topics[0] && module.topics.has(log.topics[0])) own.push(log);
+      if (log.topics[0] && decoder.topics.has(log.topics[0])) own.push(log);
       else unknown++;
     }
     if (unknown > 0) batch.unknown.set(source.id, unknown);
-    await module.collect(
+    await decoder.collect(
       { source, rpc, chainLogs: logs, chainSources: args.chainSources, timestampOf },
       own,
       batch,
