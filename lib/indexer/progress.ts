@@ -54,6 +54,8 @@ export function createProgressReporter(options: {
         return;
       }
       const now = Date.now();
+      // Following the head, most commits are a block or two with nothing in them: stay quiet.
+      if (p.events === 0) return;
       if (
         p.doneBlock < p.targetBlock &&
         now - (lastLog.get(p.chainId) ?? 0) < (options.intervalMs ?? 2000)
