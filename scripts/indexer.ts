@@ -1,12 +1,11 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { loadSourceConfig } from "@/lib/chain/source-config";
 import { lockDataDir } from "@/lib/data-dir-lock";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { dataDir, getEnv, rpcPlaceholders, sourcesFile } from "@/lib/env";
-import { runIndexer } from "@/lib/indexer";
+import { createIndexerPool, runIndexer } from "@/lib/indexer";
 import { createProgressReporter } from "@/lib/indexer/progress";
 import { log } from "@/lib/log";
 
@@ -73,10 +72,7 @@ async function main() {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   try {
-    const pool = new pg.Pool({ connectionString: await database(stops), max: 4 });
-    pool.on("error", (error) =>
-      log.warn({ error: error.message }, "Idle database connection closed"),
-    );
+    const pool = createIndexerPool(await database(stops));
     stops.push(() => pool.end());
     const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY) });
     log.info(

@@ -91,7 +91,7 @@ export function createRangeSizer(
   options: { initial?: bigint; max?: bigint; targetLogs?: number } = {},
 ): RangeSizer {
   const max = options.max ?? 10_000n;
-  const target = options.targetLogs ?? 5_000;
+  const target = options.targetLogs ?? 2_000;
   let span = options.initial ?? 1_000n;
   return {
     get span() {

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import pg from "pg";
 import { getChainId } from "@/lib/chain/get-logs";
 import {
   createJsonRpcClient,
@@ -43,6 +43,20 @@ export interface IndexerSummary {
   events: number;
   chains: number;
   sources: number;
+}
+
+/**
+ * A pool for the indexer. Note: `synchronous_commit=off` lets a commit return before its WAL
+ * is flushed; an OS crash can lose the last few commits, but each is still all-or-nothing
+ * (rows with their checkpoint), so the indexer simply re-reads those ranges. Nothing else the
+ * product writes goes through this pool.
+ */
+export function createIndexerPool(connectionString: string, max = 4): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, options: "-c synchronous_commit=off" });
+  pool.on("error", (error) =>
+    log.warn({ error: error.message }, "Idle database connection closed"),
+  );
+  return pool;
 }
 
 /** Not worth retrying: configuration, a refused request, a reorg past finality. */

@@ -179,6 +179,9 @@ function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildP
  * JSON logs appended to DATA_DIR/logs/indexer.log. If it stops on its own (a fatal error such
  * as a reorg deeper than finality) the app keeps serving; the status page shows the error.
  */
+/** Same as `npm run indexer`'s `--max-old-space-size`. */
+const INDEXER_HEAP_MB = 384;
+
 async function startIndexer(
   opts: StackOptions,
   args: { databaseUrl: string; sourcesFile: string },
@@ -188,7 +191,15 @@ async function startIndexer(
   const out = await fs.open(logFile, "a");
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join("scripts", "indexer.ts"), "--config", args.sourcesFile],
+    // The heap cap keeps V8 from growing lazily: the indexer's buffers are bounded (see README).
+    [
+      `--max-old-space-size=${INDEXER_HEAP_MB}`,
+      "--import",
+      "tsx",
+      path.join("scripts", "indexer.ts"),
+      "--config",
+      args.sourcesFile,
+    ],
     {
       stdio: ["ignore", out.fd, out.fd],
       env: { ...process.env, DATABASE_URL: args.databaseUrl, LOG_LEVEL: opts.env.LOG_LEVEL },

@@ -51,10 +51,9 @@ export interface ChainSyncOptions {
  * in order, while later ranges are already being fetched and decoded.
  */
 export function createChainSync(opts: ChainSyncOptions) {
-  const sizer: RangeSizer = createRangeSizer({
-    max: opts.maxRange ?? 10_000n,
-    initial: opts.maxRange ?? 1_000n,
-  });
+  // Start small and grow: a dense chain's first answer must not be one enormous response.
+  const max = opts.maxRange ?? 10_000n;
+  const sizer: RangeSizer = createRangeSizer({ max, initial: 1n });
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const sourceIds = opts.sources.map((s) => s.id);
 
