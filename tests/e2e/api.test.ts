@@ -13,6 +13,30 @@ describe.skipIf(!browserAvailable())("the API through the real server", () => {
     expect(Object.keys(doc.paths)).toContain("/api/v1/receipts");
   });
 
+  it("reports each source's checkpoint, the head and the lag, and the indexer's findings on the story", async () => {
+    const deadline = Date.now() + 60_000;
+    let status: {
+      sources: {
+        checkpointBlock: string | null;
+        lagBlocks: string | null;
+        lastError: string | null;
+      }[];
+      findings: { open: number };
+    };
+    do {
+      status = await (await fetch(`${appUrl}/api/v1/status`)).json();
+      if (status.sources.every((s) => s.lagBlocks !== null && BigInt(s.lagBlocks) <= 1n)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    } while (Date.now() < deadline);
+    expect(status.sources).toHaveLength(6);
+    for (const s of status.sources) {
+      expect(s.checkpointBlock).not.toBeNull();
+      expect(s.lastError).toBeNull();
+    }
+    // The story plants two corrupted receipts, one unposted receipt and stale records.
+    expect(status.findings.open).toBeGreaterThanOrEqual(6);
+  });
+
   it("answers an unknown route with a JSON 404 and a wrong method with 405 and Allow", async () => {
     const missing = await fetch(`${appUrl}/api/v1/no-such-thing`);
     expect(missing.status).toBe(404);

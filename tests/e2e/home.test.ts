@@ -25,6 +25,19 @@ describe.skipIf(!browserAvailable())("home page in Chromium", () => {
     expect(text.match(/Head block \d[\d,]*/g)?.length).toBe(2);
   });
 
+  it("shows the indexer catching up with every source, live, without a reload", async () => {
+    await page.goto(appUrl);
+    const sync = page.getByRole("region", { name: "Indexer" });
+    const bars = sync.getByRole("progressbar");
+    // The indexer process may still be starting when the page first loads.
+    await expect.poll(() => bars.count(), { timeout: 60_000 }).toBe(6);
+    // The card polls /api/v1/status: the badge turns "in sync" on its own once indexed.
+    await sync.getByText("in sync").waitFor({ timeout: 60_000 });
+    for (const bar of await bars.all()) {
+      expect(await bar.getAttribute("aria-valuetext")).toBe("100% indexed");
+    }
+  });
+
   it("shows the database as connected with a row count per table", async () => {
     await page.goto(appUrl);
     const db = page.getByRole("region", { name: "Database" });

@@ -54,7 +54,8 @@ interface FaultyRpcProxyOptions {
   spare?: string[];
 }
 
-const ALL_FAULTS: readonly RpcFault[] = [
+/** Every kind of fault the proxy can inject. */
+export const ALL_FAULTS: readonly RpcFault[] = [
   "rate_limit",
   "server_error",
   "hang",

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runIndexer } from "@/lib/indexer";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import {
-  startFaultyRpcProxy,
-  type FaultyRpcProxy,
-  type RpcFault,
-} from "../helpers/faulty-rpc-proxy";
+import { ALL_FAULTS, startFaultyRpcProxy, type FaultyRpcProxy } from "../helpers/faulty-rpc-proxy";
 import {
   liveSettlements,
   resetIndexedData,
@@ -15,14 +11,6 @@ import {
 
 const SEED = Number(process.env.FAULT_SEED ?? 7);
 const BLOCKS = 90;
-const FAULTS: RpcFault[] = [
-  "rate_limit",
-  "server_error",
-  "hang",
-  "too_many_results",
-  "truncated_json",
-  "wrong_block_hash",
-];
 
 let chain: FloodChain;
 let proxy: FaultyRpcProxy;
@@ -75,10 +63,10 @@ describe(`the indexer behind a faulty RPC (seed ${SEED})`, () => {
         rpc: { timeoutMs: 800, backoffMs: 20, retries: 12 },
       });
       expect(await liveSettlements(faulty.pool), `seed ${SEED}, round ${round}`).toEqual(expected);
-      if (FAULTS.every((kind) => proxy.stats().faults[kind] > 0)) break;
+      if (ALL_FAULTS.every((kind) => proxy.stats().faults[kind] > 0)) break;
     }
     const { faults } = proxy.stats();
-    for (const kind of FAULTS)
+    for (const kind of ALL_FAULTS)
       expect(faults[kind], `seed ${SEED}: ${kind} injected`).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -4,8 +4,15 @@ import { buildOpenApiDocument } from "@/lib/api/openapi";
 describe("buildOpenApiDocument()", () => {
   const doc = buildOpenApiDocument();
 
-  it("describes both evidence endpoints with every error answer", () => {
-    expect(Object.keys(doc.paths)).toEqual(["/api/v1/receipts", "/api/v1/agent-actions"]);
+  it("describes the status and both evidence endpoints with every error answer", () => {
+    expect(Object.keys(doc.paths)).toEqual([
+      "/api/v1/status",
+      "/api/v1/receipts",
+      "/api/v1/agent-actions",
+    ]);
+    expect(doc.components.schemas.IndexerStatus).toMatchObject({
+      properties: { sources: { type: "array" }, chains: { type: "array" } },
+    });
     const receipts = doc.paths["/api/v1/receipts"].post.responses;
     expect(Object.keys(receipts).sort()).toEqual([
       "200",

@@ -12,7 +12,7 @@ import type { IndexedSource } from "../sources";
 import { batchSize } from "../rows";
 import { commitBatch } from "../write";
 import { fetchRange, InconsistentRangeError, type FetchedRange } from "./fetch-range";
-import { findCommonAncestor, markOrphanedAbove } from "./reorg";
+import { findCommonAncestor, loadLiveBlocks, markOrphanedAbove } from "./reorg";
 
 /** Progress of one chain, reported after every committed range. */
 export interface ChainProgress {
@@ -124,12 +124,25 @@ export function createChainSync(opts: ChainSyncOptions) {
       return true;
     };
     while (inFlight.length < concurrency && planNext());
+    let tip: { number: bigint; hash: string } | undefined = (
+      await loadLiveBlocks(opts.pool, opts.chainId)
+    )[0];
     const client = await opts.pool.connect();
     try {
       while (inFlight.length > 0) {
         if (opts.signal?.aborted) break;
         const range = await inFlight.shift()!;
         planNext();
+        // Ranges are fetched in parallel: the chain may have switched forks between two of
+        // them. The kept headers must stay one chain, so a range whose first header does not
+        // follow the last kept one is refused (the caller then runs the reorg check).
+        const first = range.batch.blocks[0];
+        if (tip && first && first.number === tip.number + 1n && first.parentHash !== tip.hash) {
+          throw new InconsistentRangeError(
+            `Block ${first.number} does not follow the indexed block ${tip.number}: the chain reorganised while syncing`,
+            true,
+          );
+        }
         const checkpoints = range.sources
           .filter((s) => next.get(s.id)! <= range.to)
           .map((s) => ({ sourceId: s.id, blockNumber: range.to, blockHash: range.end.hash }));
@@ -139,6 +152,7 @@ export function createChainSync(opts: ChainSyncOptions) {
           checkpoints,
           pruneBelow: range.batch.blocks.length > 0 ? unfinalizedFrom : undefined,
         });
+        tip = range.batch.blocks.at(-1) ?? tip;
         events += batchSize(range.batch);
         opts.onCommit?.({
           chainId: opts.chainId,
