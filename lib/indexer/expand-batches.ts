@@ -11,7 +11,6 @@ interface PendingBatch {
   merkle_root: Hex;
   blob_id: string | null;
   blob_store_url: string | null;
-  timestamp_hint: Date;
 }
 
 const HEX32 = /^0x[0-9a-f]{64}$/;
@@ -27,10 +26,8 @@ export async function expandBatches(
   options: { retryAfterMs?: number; limit?: number; timeoutMs?: number } = {},
 ): Promise<{ expanded: number; failed: number }> {
   const { rows } = await pool.query<PendingBatch>(
-    `SELECT s.id, s.merkle_root, s.blob_id, src.config->>'blobStoreUrl' AS blob_store_url,
-            COALESCE(b.timestamp, now()) AS timestamp_hint
+    `SELECT s.id, s.merkle_root, s.blob_id, src.config->>'blobStoreUrl' AS blob_store_url
        FROM settlement s JOIN source src ON src.id = s.source_id
-       LEFT JOIN block b ON b.chain_id = s.chain_id AND b.hash = s.block_hash
       WHERE s.kind = 'batch' AND s.orphaned_at IS NULL AND s.expanded_at IS NULL
         AND (s.expansion_attempted_at IS NULL OR s.expansion_attempted_at < now() - $1 * interval '1 millisecond')
       ORDER BY s.block_number LIMIT $2`,

@@ -10,9 +10,12 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const testModule of testModules) {
-      if (testModule.state() === "failed" && [...testModule.children.allTests()].length === 0)
+      // A file that failed outside any test (an import, a beforeAll) counts as one failure,
+      // even when its tests were then skipped.
+      const tests = [...testModule.children.allTests()];
+      if (testModule.state() === "failed" && !tests.some((t) => t.result().state === "failed"))
         failed++;
-      for (const test of testModule.children.allTests()) {
+      for (const test of tests) {
         const state = test.result().state;
         if (state === "passed") passed++;
         else if (state === "failed") failed++;
