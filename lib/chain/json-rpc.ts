@@ -24,6 +24,15 @@ export class RangeTooLargeError extends RpcError {
   override name = "RangeTooLargeError";
 }
 
+/**
+ * The logs of a range disagree with the blocks they claim to be in (a provider serving two
+ * forks at once, or a reorg while we read). Retryable: reading again usually agrees; if it
+ * keeps disagreeing, the reorg check before the next range sorts it out.
+ */
+export class InconsistentRangeError extends RpcError {
+  override name = "InconsistentRangeError";
+}
+
 export interface JsonRpcClient {
   url: string;
   /**
@@ -51,6 +60,9 @@ export interface JsonRpcOptions {
 // reth all have their own sentence (and some use -32005, some -32602, some -32000).
 const RANGE_TOO_LARGE =
   /more than \d+ results|too many results|response size|exceed(s|ed)? .*(limit|size)|block range|range (is )?too (large|wide)|query timeout|limit exceeded|log response size/i;
+
+const RATE_LIMITED =
+  /rate.?limit|too many requests|requests? (per|\/) ?(second|sec|minute)|exceeded .*(requests|rate|capacity|compute units)/i;
 
 let nextId = 1;
 
@@ -100,7 +112,13 @@ export function createJsonRpcClient(url: string, options: JsonRpcOptions = {}): 
     if (parsed.error) {
       const message = String(parsed.error.message ?? "unknown error");
       const code = parsed.error.code;
-      if (RANGE_TOO_LARGE.test(message) || code === -32005) {
+      // Note: some providers answer a rate limit with HTTP 200 and -32005 too.
+      if (RATE_LIMITED.test(message)) {
+        throw new RpcError(`${method} to ${redactUrl(url)} was rate limited: ${message}`, true, {
+          code,
+        });
+      }
+      if (method === "eth_getLogs" && (RANGE_TOO_LARGE.test(message) || code === -32005)) {
         throw new RangeTooLargeError(`${method}: ${message}`, false, { code });
       }
       // -32603 internal errors and -32000 "header not found" (a node behind the head) pass.

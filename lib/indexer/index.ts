@@ -106,7 +106,14 @@ export async function runIndexer(opts: IndexerOptions): Promise<IndexerSummary> 
   let events = 0;
   let watermark: string | undefined;
   const round = async () => {
-    const results = await Promise.all(syncs.map((sync) => syncChain(opts, sync)));
+    // allSettled: a chain that fails must not leave another chain's sync running into the
+    // next round (two syncs of one chain would race their commits).
+    const settled = await Promise.allSettled(syncs.map((sync) => syncChain(opts, sync)));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure) throw failure.reason;
+    const results = settled.map(
+      (r) => (r as PromiseFulfilledResult<{ events: number; reorged: boolean }>).value,
+    );
     events += results.reduce((a, r) => a + r.events, 0);
     if (opts.link === false) return;
     // Link after anything changed: new rows, a reorg, newly posted evidence, or batches
@@ -118,18 +125,21 @@ export async function runIndexer(opts: IndexerOptions): Promise<IndexerSummary> 
     if (changed || expansion.expanded + expansion.failed > 0) await runLinker(opts.pool);
     watermark = now.mark;
   };
-  await round();
-  log.info({ events, chains: syncs.length, sources: sources.length }, "Indexed to head");
-  if (opts.mode === "follow") {
-    while (!opts.signal?.aborted) {
-      await sleep(opts.pollIntervalMs ?? 1000, opts.signal);
-      if (opts.signal?.aborted) break;
-      await round().catch(async (error: Error) => {
-        if (isFatal(error)) throw error;
-        log.warn({ error: error.message }, "Indexer round failed; retrying");
-        await sleep(2000, opts.signal);
-      });
-    }
+  if (opts.mode === "until-head") {
+    await round();
+    log.info({ events, chains: syncs.length, sources: sources.length }, "Indexed to head");
+    return { events, chains: syncs.length, sources: sources.length };
+  }
+  // Following: transient failures (the first round's too) are logged, recorded on the
+  // sources and retried; fatal ones end the run.
+  for (let first = true; !opts.signal?.aborted; first = false) {
+    if (!first) await sleep(opts.pollIntervalMs ?? 1000, opts.signal);
+    if (opts.signal?.aborted) break;
+    await round().catch(async (error: Error) => {
+      if (isFatal(error)) throw error;
+      log.warn({ error: error.message }, "Indexer round failed; retrying");
+      await sleep(2000, opts.signal);
+    });
   }
   return { events, chains: syncs.length, sources: sources.length };
 }

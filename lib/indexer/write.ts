@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Hex } from "viem";
+import { InconsistentRangeError } from "@/lib/chain/json-rpc";
 import type {
   EnclaveRow,
   HubEventRow,
@@ -207,7 +208,8 @@ function copyText(value: Cell): string {
   if (value === null || value === undefined) return "\\N";
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "boolean") return value ? "t" : "f";
-  const s = String(value);
+  // Note: PostgreSQL text cannot hold NUL; a contract can emit it in any string.
+  const s = String(value).replaceAll("\u0000", "");
   // Fast path: hex, numbers and most text need no escaping.
   if (!/[\\\t\n\r]/.test(s)) return s;
   return s.replace(/[\\\t\n\r]/g, (c) =>
@@ -242,8 +244,10 @@ export async function copyRows<R>(
 
 /**
  * Writes rows idempotently: COPY into a session-local staging table, then one
- * `INSERT … SELECT … ON CONFLICT DO NOTHING` into the real table, so a row already written
- * (a restart after a crash, a re-indexed range) is skipped instead of failing the batch.
+ * `INSERT … SELECT … ON CONFLICT` into the real table, so a row already written (a restart
+ * after a crash, a re-indexed range) is skipped instead of failing the batch, and a row of a
+ * block that is canonical again after a reorg back is revived. A live row of the same log in
+ * another block still fails the batch: that would be an undetected reorg, never hidden.
  * Must run inside the caller's transaction (the staging rows vanish at commit).
  */
 export async function insertRows<R>(client: pg.ClientBase, spec: TableSpec<R>, rows: readonly R[]) {
@@ -254,8 +258,12 @@ export async function insertRows<R>(client: pg.ClientBase, spec: TableSpec<R>, r
     `CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE "${spec.table}" INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
   );
   await copyRows(client, spec, rows, stage);
+  // A row of this very block (same hash) is already there: written before (a restart), or
+  // orphaned by a reorg whose fork has since lost again, in which case it is live once more.
   const result = await client.query(
-    `INSERT INTO "${spec.table}" (${cols}) SELECT ${cols} FROM ${stage} ON CONFLICT DO NOTHING`,
+    `INSERT INTO "${spec.table}" (${cols}) SELECT ${cols} FROM ${stage}
+     ON CONFLICT (chain_id, block_hash, log_index) DO UPDATE SET orphaned_at = NULL
+     WHERE "${spec.table}".orphaned_at IS NOT NULL`,
   );
   return result.rowCount ?? 0;
 }
@@ -295,6 +303,19 @@ export async function commitBatch(
     written += await insertRows(client, WORKFLOW_EVENT_TABLE, batch.workflowEvents);
     written += await insertRows(client, PAYMENT_TABLE, batch.payments);
     if (batch.blocks.length > 0) {
+      // Kept headers are one chain: a different live header at the same height means the chain
+      // moved under us; refuse the range (the caller re-runs the reorg check).
+      const clash = await client.query(
+        `SELECT b.number FROM block b JOIN unnest($2::bigint[], $3::text[]) AS n(num, hash) ON b.number = n.num
+          WHERE b.chain_id = $1 AND b.orphaned_at IS NULL AND b.hash <> n.hash LIMIT 1`,
+        [chainId, batch.blocks.map((b) => b.number.toString()), batch.blocks.map((b) => b.hash)],
+      );
+      if (clash.rows.length > 0) {
+        throw new InconsistentRangeError(
+          `Block ${clash.rows[0].number} was read with another hash than the one indexed: the chain reorganised while syncing`,
+          true,
+        );
+      }
       await client.query(
         `INSERT INTO block (chain_id, number, hash, parent_hash, timestamp)
          SELECT $1, n, h, p, to_timestamp(t) FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[]) AS b(n, h, p, t)

@@ -39,7 +39,7 @@ const RUNTIME_IMAGES = [
   `INSERT INTO runtime_image (chain_id, pcr_hash, tee_type)
    SELECT DISTINCT chain_id, pcr_hash, tee_type FROM enclave WHERE orphaned_at IS NULL
    ON CONFLICT (chain_id, pcr_hash, tee_type) DO NOTHING`,
-  `UPDATE enclave e SET enabled = x.enabled, last_heartbeat_at = COALESCE(x.heartbeat, e.last_heartbeat_at)
+  `UPDATE enclave e SET enabled = x.enabled, last_heartbeat_at = COALESCE(x.heartbeat, e.registered_at)
      FROM (SELECT en.id,
                   COALESCE((SELECT r.event_name = 'TEEEnabled' FROM registry_event r
                              WHERE r.chain_id = en.chain_id AND r.tee_id = en.tee_id AND r.orphaned_at IS NULL
@@ -50,7 +50,8 @@ const RUNTIME_IMAGES = [
                     WHERE r.chain_id = en.chain_id AND r.tee_id = en.tee_id AND r.orphaned_at IS NULL
                       AND r.event_name = 'HeartbeatReceived') AS heartbeat
              FROM enclave en WHERE en.orphaned_at IS NULL) x
-    WHERE e.id = x.id AND (e.enabled IS DISTINCT FROM x.enabled OR x.heartbeat > e.last_heartbeat_at)`,
+    WHERE e.id = x.id AND (e.enabled IS DISTINCT FROM x.enabled
+       OR e.last_heartbeat_at IS DISTINCT FROM COALESCE(x.heartbeat, e.registered_at))`,
 ];
 
 /**

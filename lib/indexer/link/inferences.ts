@@ -72,11 +72,14 @@ const INFERENCES = [
      JOIN model m ON m.name = (CASE WHEN h.event_name = 'ModelInferenceEvent' THEN 'onnx:' ELSE 'llm:' END) || h.model_cid
      JOIN model_version mv ON mv.model_id = m.id AND mv.key = 'cid:' || h.model_cid
     WHERE h.orphaned_at IS NULL AND h.inference_id IS NOT NULL
-   ON CONFLICT (id) DO NOTHING`,
+   ON CONFLICT (id) DO UPDATE SET orphaned_at = NULL WHERE inference.orphaned_at IS NOT NULL`,
 ];
 
 /** Inferences ↔ settlements: by enclave, input and output hash, live rows only. */
 const SETTLEMENT_LINKS = [
+  // A batch whose block is canonical again after a reorg back: its leaves are live again too.
+  `UPDATE batch_leaf l SET orphaned_at = NULL FROM settlement s
+    WHERE l.settlement_id = s.id AND s.orphaned_at IS NULL AND l.orphaned_at IS NOT NULL`,
   `UPDATE inference SET settlement_id = NULL, batch_leaf_id = NULL
     WHERE settlement_id IN (SELECT id FROM settlement WHERE orphaned_at IS NOT NULL)
        OR batch_leaf_id IN (SELECT id FROM batch_leaf WHERE orphaned_at IS NOT NULL)`,

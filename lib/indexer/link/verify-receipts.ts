@@ -22,6 +22,7 @@ interface PendingReceipt {
  * `no_key` and are tried again on the next pass.
  */
 export async function verifyReceipts(pool: pg.Pool, limit = 5_000): Promise<number> {
+  // Receipts still waiting for their enclave's key come last, so they never starve new ones.
   // Note: the request is read as jsonb text and parsed by parsePythonJson, so 1.0 stays a
   // float and the recomputed request hash matches what the enclave hashed.
   const { rows } = await pool.query<PendingReceipt>(
@@ -31,7 +32,7 @@ export async function verifyReceipts(pool: pg.Pool, limit = 5_000): Promise<numb
               ORDER BY e.block_number LIMIT 1) AS public_key
        FROM receipt r
       WHERE r.signature_status IN ('unverified', 'no_key')
-      ORDER BY r.received_at LIMIT $1`,
+      ORDER BY r.signature_status = 'no_key', r.received_at LIMIT $1`,
     [limit],
   );
   const updates = rows.map((r) => {

@@ -6,18 +6,17 @@ import {
   type RangeSizer,
   type RawLog,
 } from "@/lib/chain/get-logs";
-import { RpcError, type JsonRpcClient } from "@/lib/chain/json-rpc";
-import { SOURCE_MODULES, type IndexedSource } from "../sources";
-import { emptyBatch, type RowBatch } from "../rows";
+import { InconsistentRangeError, RpcError, type JsonRpcClient } from "@/lib/chain/json-rpc";
+import { log as logger } from "@/lib/log";
 
-/**
- * The logs of a range disagree with the blocks they claim to be in (a provider serving two
- * forks at once, or a reorg while we read). Retryable: reading again usually agrees; if it
- * keeps disagreeing, the reorg check before the next range sorts it out.
- */
-export class InconsistentRangeError extends RpcError {
-  override name = "InconsistentRangeError";
-}
+export { InconsistentRangeError };
+import {
+  SOURCE_MODULES,
+  type IndexedSource,
+  type SourceContext,
+  type SourceModule,
+} from "../sources";
+import { emptyBatch, type RowBatch } from "../rows";
 
 /** One fetched and decoded range, ready to commit. */
 export interface FetchedRange {
@@ -61,7 +60,12 @@ export async function fetchRange(args: {
   headerConcurrency?: number;
 }): Promise<FetchedRange> {
   const { rpc, from, to } = args;
-  const addresses = [...new Set(args.sources.map((s) => s.address))];
+  // Payments join the token's Transfer with a proxy's Settled() in the same transaction:
+  // the proxies' logs are read with the token's even when their own checkpoint is ahead.
+  const partners = args.sources.some((s) => s.kind === "opg_token")
+    ? args.chainSources.filter((s) => s.kind === "x402_proxy")
+    : [];
+  const addresses = [...new Set([...args.sources, ...partners].map((s) => s.address))];
   const logs = await getLogsSplitting(rpc, { addresses, fromBlock: from, toBlock: to }, args.sizer);
   const wanted = new Set<bigint>(logs.map((l) => l.blockNumber));
   wanted.add(to);
@@ -92,14 +96,63 @@ export async function fetchRange(args: {
       else unknown++;
     }
     if (unknown > 0) batch.unknown.set(source.id, unknown);
-    await decoder.collect(
-      { source, rpc, chainLogs: logs, chainSources: args.chainSources, timestampOf },
-      own,
-      batch,
-    );
+    const ctx = { source, rpc, chainLogs: logs, chainSources: args.chainSources, timestampOf };
+    let rows = emptyBatch();
+    try {
+      await decoder.collect(ctx, own, rows);
+    } catch (error) {
+      if (error instanceof RpcError) throw error;
+      // A log with a known topic0 but another layout: decode the range log by log, and count
+      // the ones that fail as unknown (with a warning naming them) instead of stalling here.
+      const oneByOne = await collectOneByOne(ctx, own, decoder.collect);
+      rows = oneByOne.rows;
+      if (oneByOne.failed > 0) {
+        batch.unknown.set(source.id, (batch.unknown.get(source.id) ?? 0) + oneByOne.failed);
+      }
+    }
+    for (const key of ROW_KEYS) (batch[key] as unknown[]).push(...(rows[key] as unknown[]));
   }
   return { from, to, end: byNumber.get(to)!, batch, sources: active, logs: logs.length };
 }
+
+async function collectOneByOne(
+  ctx: SourceContext,
+  logs: readonly RawLog[],
+  collect: SourceModule["collect"],
+): Promise<{ rows: RowBatch; failed: number }> {
+  const rows = emptyBatch();
+  let failed = 0;
+  for (const log of logs) {
+    const one = emptyBatch();
+    try {
+      await collect(ctx, [log], one);
+    } catch (error) {
+      if (error instanceof RpcError) throw error;
+      failed++;
+      logger.warn(
+        {
+          source_id: ctx.source.id,
+          tx_hash: log.transactionHash,
+          log_index: log.logIndex,
+          error: (error as Error).message,
+        },
+        "Log not decodable by its source; counted as unknown",
+      );
+      continue;
+    }
+    for (const key of ROW_KEYS) (rows[key] as unknown[]).push(...(one[key] as unknown[]));
+  }
+  return { rows, failed };
+}
+
+const ROW_KEYS = [
+  "registryEvents",
+  "enclaves",
+  "settlements",
+  "hubEvents",
+  "workflowEvents",
+  "payments",
+] as const satisfies readonly (keyof RowBatch)[];
 
 function checkConsistency(
   logs: readonly RawLog[],
