@@ -105,7 +105,7 @@ export async function recordSourceError(
     .catch(() => {});
 }
 
-/** Records the head a chain was last seen at. */
+/** Records a chain's head and when the indexer saw it move there. */
 export async function recordHead(pool: pg.Pool, chainId: number, head: bigint) {
   await pool.query("UPDATE chain SET head_block = $2, head_seen_at = now() WHERE id = $1", [
     chainId,

@@ -36,6 +36,8 @@ export interface SourceContext {
 export interface SourceModule {
   kind: SourceKind;
   topics: ReadonlySet<Hex>;
+  /** Kinds whose logs (on the same chain, same range) `collect` reads from `chainLogs`. */
+  joins?: readonly SourceKind[];
   collect(ctx: SourceContext, logs: readonly RawLog[], out: RowBatch): Promise<void> | void;
 }
 

@@ -13,6 +13,7 @@ import { logRef, type SourceModule } from "./types";
 export const opgTokenSource: SourceModule = {
   kind: "opg_token",
   topics: new Set([FACTS_TOPICS.Transfer, FACTS_TOPICS.AuthorizationUsed]),
+  joins: ["x402_proxy"],
   collect(ctx, logs, out) {
     const proxies = new Set(
       ctx.chainSources.filter((s) => s.kind === "x402_proxy").map((s) => s.address),

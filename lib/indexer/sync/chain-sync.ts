@@ -1,10 +1,5 @@
 import type pg from "pg";
-import {
-  createRangeSizer,
-  getBlockNumber,
-  getBlockHeader,
-  type RangeSizer,
-} from "@/lib/chain/get-logs";
+import { createRangeSizer, getBlockNumber, type RangeSizer } from "@/lib/chain/get-logs";
 import type { JsonRpcClient } from "@/lib/chain/json-rpc";
 import { log } from "@/lib/log";
 import { loadCheckpoints, recordHead } from "../checkpoint";
@@ -56,6 +51,7 @@ export function createChainSync(opts: ChainSyncOptions) {
   const sizer: RangeSizer = createRangeSizer({ max, initial: 1n });
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const sourceIds = opts.sources.map((s) => s.id);
+  let lastHead: bigint | undefined;
 
   /** Detects a reorg against the kept headers and, if there was one, orphans above it. */
   async function reconcile(): Promise<bigint | undefined> {
@@ -177,13 +173,13 @@ export function createChainSync(opts: ChainSyncOptions) {
     /** The current head (recorded for the status page). */
     async head(): Promise<bigint> {
       const head = await getBlockNumber(opts.rpc);
-      await recordHead(opts.pool, opts.chainId, head);
+      // Following, this runs every poll: write only when the head moved.
+      if (head !== lastHead) await recordHead(opts.pool, opts.chainId, head);
+      lastHead = head;
       return head;
     },
     reconcile,
     syncTo,
-    /** The chain's current header at `n`, for callers that need its hash. */
-    header: (n: bigint) => getBlockHeader(opts.rpc, n),
   };
 }
 

@@ -60,11 +60,10 @@ export async function fetchRange(args: {
   headerConcurrency?: number;
 }): Promise<FetchedRange> {
   const { rpc, from, to } = args;
-  // Payments join the token's Transfer with a proxy's Settled() in the same transaction:
-  // the proxies' logs are read with the token's even when their own checkpoint is ahead.
-  const partners = args.sources.some((s) => s.kind === "opg_token")
-    ? args.chainSources.filter((s) => s.kind === "x402_proxy")
-    : [];
+  // Sources that join other kinds' logs (payments: a proxy's Settled() beside the token's
+  // Transfer) get those logs too, even when the partners' own checkpoints are ahead.
+  const joined = new Set(args.sources.flatMap((s) => SOURCE_MODULES[s.kind].joins ?? []));
+  const partners = args.chainSources.filter((s) => joined.has(s.kind));
   const addresses = [...new Set([...args.sources, ...partners].map((s) => s.address))];
   const logs = await getLogsSplitting(rpc, { addresses, fromBlock: from, toBlock: to }, args.sizer);
   const wanted = new Set<bigint>(logs.map((l) => l.blockNumber));
