@@ -40,7 +40,12 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 async function database(stops: (() => Promise<void>)[]): Promise<string> {
   const env = getEnv();
   if (env.DATABASE_URL) return env.DATABASE_URL;
-  stops.push(await lockDataDir(dataDir(env)));
+  const unlock = await lockDataDir(dataDir(env)).catch((error: Error) => {
+    throw new Error(
+      `${error.message} If that is \`npm start\`, it already runs the indexer (see /api/v1/status); set DATABASE_URL to index into another database.`,
+    );
+  });
+  stops.push(unlock);
   const db = await startEmbeddedPostgres({ dataDir: path.join(dataDir(env), "pg") });
   stops.push(() => db.stop());
   await applyMigrations(db.url);
@@ -65,7 +70,11 @@ async function main() {
   const env = getEnv();
   const file = values.config ? path.resolve(values.config) : sourcesFile(env);
   const config = await loadSourceConfig(file, { env: rpcPlaceholders(env) });
+  // Every option is checked before anything starts.
   const maxRange = positiveInt("max-range", values["max-range"]);
+  const concurrency = positiveInt("concurrency", values.concurrency);
+  const finalityDepth = positiveInt("finality-depth", values["finality-depth"]);
+  const pollIntervalMs = positiveInt("poll-ms", values["poll-ms"]);
   const stops: (() => Promise<void>)[] = [];
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -87,10 +96,10 @@ async function main() {
       pool,
       config,
       mode: values["until-head"] ? "until-head" : "follow",
-      concurrency: positiveInt("concurrency", values.concurrency),
+      concurrency,
       maxRange: maxRange === undefined ? undefined : BigInt(maxRange),
-      finalityDepth: positiveInt("finality-depth", values["finality-depth"]),
-      pollIntervalMs: positiveInt("poll-ms", values["poll-ms"]),
+      finalityDepth,
+      pollIntervalMs,
       link: !values["no-link"],
       onProgress: progress.update,
       signal: controller.signal,
