@@ -265,6 +265,18 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     createdAt: at("2026-02-05T12:03:00.000Z"),
   } satisfies Prisma.PaymentAllocationUncheckedCreateInput);
 
+  // Written directly here; the triggers keep it in step with inference (tested elsewhere).
+  await roundTrip("InferenceRollup", {
+    modelId,
+    hour: at("2025-01-01T00:00:00.000Z"),
+    modelVersionId: badVersion.id as string,
+    teeId: hash32(0xe1),
+    signatureStatus: "invalid",
+    orphaned: true,
+    requests: 2_000_000_000,
+    paid: new Prisma.Decimal(UINT256_MAX),
+  } satisfies Prisma.InferenceRollupUncheckedCreateInput);
+
   const trade = await roundTrip("AgentAction", {
     agent: address(0xa9e),
     chainId: 8453,

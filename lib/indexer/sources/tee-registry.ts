@@ -1,6 +1,7 @@
 import { decodeFunctionResult, encodeFunctionData, keccak256, type Hex } from "viem";
 import { TEE_REGISTRY_ABI, TEE_REGISTRY_GET_TEE_V2_ABI } from "@/lib/chain/abis";
-import { ethCall, type RawLog } from "@/lib/chain/get-logs";
+import { ethCall, getBlockNumber, type RawLog } from "@/lib/chain/get-logs";
+import { RpcError } from "@/lib/chain/json-rpc";
 import { FACTS_TOPICS } from "@/lib/chain/topics";
 import { log as logger } from "@/lib/log";
 import { decodeWithAbi, toJson } from "../decode";
@@ -24,17 +25,47 @@ interface TeeInfo {
  * registry appends an `ohttpConfig` tuple). The key read there is the evidence the receipts'
  * signatures are checked against.
  */
-async function readTee(ctx: SourceContext, teeId: Hex, blockNumber: bigint): Promise<TeeInfo> {
+async function readTee(
+  ctx: SourceContext,
+  teeId: Hex,
+  blockNumber: bigint,
+): Promise<{ tee: TeeInfo; readAt: bigint }> {
   const abi = ctx.source.abiVersion >= 2 ? TEE_REGISTRY_GET_TEE_V2_ABI : TEE_REGISTRY_ABI;
   const data = encodeFunctionData({ abi, functionName: "getTEE", args: [teeId] });
-  const result = await ethCall(ctx.rpc, { to: ctx.source.address, data, blockNumber });
-  return decodeFunctionResult({ abi, functionName: "getTEE", data: result }) as TeeInfo;
+  const decode = (result: Hex) =>
+    decodeFunctionResult({ abi, functionName: "getTEE", data: result }) as TeeInfo;
+  try {
+    const result = await ethCall(ctx.rpc, { to: ctx.source.address, data, blockNumber });
+    return { tee: decode(result), readAt: blockNumber };
+  } catch (error) {
+    if (!isStateUnavailable(error)) throw error;
+    // Note: a pruned node (or anvil restarted from a state dump) keeps no state for old
+    // blocks. The key cannot change under its teeId (teeId = keccak256(key)), so reading it
+    // at the head is still the registered key; keyReadAtBlock records where it was read.
+    const head = await getBlockNumber(ctx.rpc);
+    logger.warn(
+      { tee_id: teeId, chain_id: ctx.source.chainId, block: String(blockNumber) },
+      "No state at the registration block; reading the enclave at the head",
+    );
+    const result = await ethCall(ctx.rpc, { to: ctx.source.address, data, blockNumber: head });
+    return { tee: decode(result), readAt: head };
+  }
+}
+
+/** The provider has no state for that block: pruned, or anvil loaded from a dump. */
+export function isStateUnavailable(error: unknown): boolean {
+  return (
+    error instanceof RpcError &&
+    /BlockOutOfRange|missing trie node|state .*not available|historical state|header not found|state is not available/i.test(
+      error.message,
+    )
+  );
 }
 
 const date = (seconds: bigint) => new Date(Number(seconds) * 1000);
 
 async function enclaveFrom(ctx: SourceContext, log: RawLog, teeId: Hex): Promise<EnclaveRow> {
-  const tee = await readTee(ctx, teeId, log.blockNumber);
+  const { tee, readAt } = await readTee(ctx, teeId, log.blockNumber);
   const publicKey = lower<Hex>(tee.publicKey);
   if (keccak256(publicKey) !== teeId) {
     // Note: kept, not dropped: the linker's signature checks will fail against this key,
@@ -58,7 +89,7 @@ async function enclaveFrom(ctx: SourceContext, log: RawLog, teeId: Hex): Promise
     enabled: tee.enabled,
     registeredAt: date(tee.registeredAt),
     lastHeartbeatAt: tee.lastHeartbeatAt > 0n ? date(tee.lastHeartbeatAt) : null,
-    keyReadAtBlock: log.blockNumber,
+    keyReadAtBlock: readAt,
   };
 }
 

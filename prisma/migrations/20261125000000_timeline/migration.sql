@@ -1,0 +1,117 @@
+-- Timelines and provenance pages (issue 5).
+--
+-- A model's timeline counts requests and OPG per version per time bucket over up to months.
+-- Counting millions of inference rows per page view cannot meet the page's budget, so the
+-- database keeps an hourly roll-up, and keeps it right itself: statement-level triggers on
+-- inference and payment_allocation recompute every (model, UTC hour) a statement touched,
+-- from the rows as they now are. Recomputing (instead of adding deltas) makes the roll-up
+-- correct whatever the writer does: linker passes, reorg marks, COPY, or a hand-run UPDATE.
+
+CREATE TABLE "inference_rollup" (
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
+    "model_id" UUID NOT NULL,
+    "hour" TIMESTAMPTZ(3) NOT NULL,
+    "model_version_id" UUID,
+    "tee_id" TEXT,
+    "signature_status" "signature_status" NOT NULL,
+    "orphaned" BOOLEAN NOT NULL,
+    "requests" INTEGER NOT NULL,
+    "paid" DECIMAL(78,0) NOT NULL,
+
+    CONSTRAINT "inference_rollup_pkey" PRIMARY KEY ("id")
+);
+CREATE INDEX "inference_rollup_model_id_hour_idx" ON "inference_rollup"("model_id", "hour");
+ALTER TABLE "inference_rollup" ADD CONSTRAINT "inference_rollup_model_id_fkey" FOREIGN KEY ("model_id") REFERENCES "model"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "inference_rollup" ADD CONSTRAINT "inference_rollup_model_version_id_fkey" FOREIGN KEY ("model_version_id") REFERENCES "model_version"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- The inference list pages by (occurred_at, id) within a model, newest first; the payer
+-- filter and search by payer read by payer and time.
+CREATE INDEX "inference_model_id_occurred_at_id_idx" ON "inference"("model_id", "occurred_at", "id");
+CREATE INDEX "inference_payer_occurred_at_idx" ON "inference"("payer", "occurred_at");
+-- Findings list newest first across kinds; deployment lanes read every row of a model.
+CREATE INDEX "finding_detected_at_idx" ON "finding"("detected_at");
+CREATE INDEX "agent_action_citation_action_id_idx" ON "agent_action_citation"("action_id");
+
+/** Recomputes the roll-up rows of the given (model, UTC hour) pairs from inference and allocations. */
+CREATE FUNCTION "refresh_inference_rollup"(p_models UUID[], p_hours TIMESTAMPTZ[]) RETURNS void
+LANGUAGE sql AS $$
+  WITH k AS (SELECT DISTINCT u.m, u.h FROM unnest(p_models, p_hours) AS u(m, h)),
+  gone AS (DELETE FROM inference_rollup r USING k WHERE r.model_id = k.m AND r.hour = k.h)
+  INSERT INTO inference_rollup (model_id, hour, model_version_id, tee_id, signature_status, orphaned, requests, paid)
+  SELECT model_id, h, model_version_id, tee_id, signature_status, orphaned, sum(n), sum(amount)
+    FROM (SELECT i.model_id, k.h, i.model_version_id, i.tee_id, i.signature_status,
+                 i.orphaned_at IS NOT NULL AS orphaned, 1 AS n, 0::numeric AS amount
+            FROM k JOIN inference i ON i.model_id = k.m AND i.occurred_at >= k.h AND i.occurred_at < k.h + interval '1 hour'
+          UNION ALL
+          SELECT i.model_id, k.h, i.model_version_id, i.tee_id, i.signature_status,
+                 i.orphaned_at IS NOT NULL, 0, a.amount
+            FROM k JOIN inference i ON i.model_id = k.m AND i.occurred_at >= k.h AND i.occurred_at < k.h + interval '1 hour'
+            JOIN payment_allocation a ON a.inference_id = i.id) s
+   GROUP BY model_id, h, model_version_id, tee_id, signature_status, orphaned;
+$$;
+
+/** Statement trigger on inference: the hours of the rows before and after the statement. */
+CREATE FUNCTION "inference_rollup_on_inference"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  models UUID[];
+  hours TIMESTAMPTZ[];
+BEGIN
+  -- Note: plpgsql plans each branch on first use, so a branch naming a transition table the
+  -- firing trigger lacks is never planned.
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(model_id), array_agg(h) INTO models, hours
+      FROM (SELECT DISTINCT model_id, date_trunc('hour', occurred_at, 'UTC') AS h FROM new_rows) s;
+  ELSIF TG_OP = 'UPDATE' THEN
+    SELECT array_agg(model_id), array_agg(h) INTO models, hours
+      FROM (SELECT model_id, date_trunc('hour', occurred_at, 'UTC') AS h FROM new_rows
+            UNION SELECT model_id, date_trunc('hour', occurred_at, 'UTC') FROM old_rows) s;
+  ELSE
+    SELECT array_agg(model_id), array_agg(h) INTO models, hours
+      FROM (SELECT DISTINCT model_id, date_trunc('hour', occurred_at, 'UTC') AS h FROM old_rows) s;
+  END IF;
+  IF models IS NOT NULL THEN PERFORM refresh_inference_rollup(models, hours); END IF;
+  RETURN NULL;
+END $$;
+
+/** Statement trigger on payment_allocation: the hours of the inferences paid for. */
+CREATE FUNCTION "inference_rollup_on_allocation"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  models UUID[];
+  hours TIMESTAMPTZ[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(model_id), array_agg(h) INTO models, hours
+      FROM (SELECT DISTINCT i.model_id, date_trunc('hour', i.occurred_at, 'UTC') AS h
+              FROM new_rows a JOIN inference i ON i.id = a.inference_id) s;
+  ELSIF TG_OP = 'UPDATE' THEN
+    SELECT array_agg(model_id), array_agg(h) INTO models, hours
+      FROM (SELECT i.model_id, date_trunc('hour', i.occurred_at, 'UTC') AS h
+              FROM (SELECT inference_id FROM new_rows UNION SELECT inference_id FROM old_rows) a
+              JOIN inference i ON i.id = a.inference_id GROUP BY 1, 2) s;
+  ELSE
+    SELECT array_agg(model_id), array_agg(h) INTO models, hours
+      FROM (SELECT DISTINCT i.model_id, date_trunc('hour', i.occurred_at, 'UTC') AS h
+              FROM old_rows a JOIN inference i ON i.id = a.inference_id) s;
+  END IF;
+  IF models IS NOT NULL THEN PERFORM refresh_inference_rollup(models, hours); END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER "inference_rollup_insert" AFTER INSERT ON "inference"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION inference_rollup_on_inference();
+CREATE TRIGGER "inference_rollup_update" AFTER UPDATE ON "inference"
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION inference_rollup_on_inference();
+CREATE TRIGGER "inference_rollup_delete" AFTER DELETE ON "inference"
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION inference_rollup_on_inference();
+CREATE TRIGGER "inference_rollup_allocation_insert" AFTER INSERT ON "payment_allocation"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION inference_rollup_on_allocation();
+CREATE TRIGGER "inference_rollup_allocation_update" AFTER UPDATE ON "payment_allocation"
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION inference_rollup_on_allocation();
+CREATE TRIGGER "inference_rollup_allocation_delete" AFTER DELETE ON "payment_allocation"
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION inference_rollup_on_allocation();
+
+-- Existing rows (a database migrated after the indexer already linked inferences).
+SELECT refresh_inference_rollup(array_agg(model_id), array_agg(h))
+  FROM (SELECT DISTINCT model_id, date_trunc('hour', occurred_at, 'UTC') AS h FROM inference) s;
