@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -14,33 +16,46 @@ export default async function SearchPage({
   searchParams: Promise<{ q?: string | string[] }>;
 }) {
   const raw = (await searchParams).q;
-  const q = (Array.isArray(raw) ? raw[0] : raw)?.slice(0, 200) ?? "";
-  const hits = q ? await searchEvidence(q) : [];
+  const q = (Array.isArray(raw) ? raw[0] : raw)?.trim().slice(0, 200) ?? "";
+  const result = q ? await searchEvidence(q) : null;
+  // An exact hit opens its page: search by output hash lands on the output's permalink.
+  if (result?.exact) redirect(result.exact);
   return (
     <>
       <PageHeader title="Search">
-        Paste an output or input hash, an enclave id, a transaction hash, an address or part of a
-        model name.
+        Paste an output or input hash, an enclave id, a transaction hash, an address, an inference
+        or request id, or part of a model name. A term that names one record opens it.
       </PageHeader>
       <div className="mb-6 max-w-xl">
         <SearchBox defaultValue={q} />
       </div>
-      {!q ? null : hits.length === 0 ? (
+      {!result ? null : result.hits.length === 0 ? (
         <EmptyState title={`Nothing matches “${q}”`}>
-          Hashes must be the full 0x-prefixed 32 bytes; addresses the full 20 bytes. Records
-          orphaned by a reorg are still found.
+          Hashes must be the full 32 bytes (0x optional); addresses the full 20 bytes. Records
+          orphaned by a reorg are still found. Evidence posted in the last seconds may not be linked
+          yet.
         </EmptyState>
       ) : (
         <DataTable
           caption={`Matches for ${q}`}
           columns={[{ label: "Kind" }, { label: "Record" }, { label: "Detail" }]}
-          rows={hits.map((h, i) => ({
+          rows={result.hits.map((h, i) => ({
             key: `${h.kind}-${h.label}-${i}`,
             cells: [
               h.kind,
-              <span key="l" className="font-mono text-xs break-all">
-                {h.label}
-              </span>,
+              h.href ? (
+                <Link
+                  key="l"
+                  href={h.href}
+                  className="font-mono text-xs break-all text-indigo-700 hover:underline"
+                >
+                  {h.label}
+                </Link>
+              ) : (
+                <span key="l" className="font-mono text-xs break-all">
+                  {h.label}
+                </span>
+              ),
               h.detail,
             ],
           }))}

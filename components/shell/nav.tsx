@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LiveUpdates } from "./live-updates";
 import { SearchBox } from "./search-box";
 
 const LINKS = [
@@ -28,7 +29,10 @@ export function Nav() {
             </li>
           ))}
         </ul>
-        <div className="ml-auto w-full sm:w-80">
+        <div className="ml-auto">
+          <LiveUpdates />
+        </div>
+        <div className="w-full sm:w-80">
           <SearchBox />
         </div>
       </nav>

@@ -1,14 +1,87 @@
 import "server-only";
-import { getPrisma } from "@/lib/db/client";
+import { invalidField } from "@/lib/api/errors";
+import type { FindingList, FindingListQuery } from "@/lib/api/schemas/findings";
+import { encodeCursor } from "@/lib/api/schemas/query";
+import { getPool, getPrisma } from "@/lib/db/client";
+import { inferenceHref, outputHref } from "@/lib/web/links";
 
-/** How many open (unresolved) findings there are of each kind, most first. */
-export async function countOpenFindingsByKind(): Promise<{ kind: string; count: number }[]> {
-  const groups = await getPrisma().finding.groupBy({
-    by: ["kind"],
-    where: { resolvedAt: null },
-    _count: { _all: true },
-  });
-  return groups
-    .map((g) => ({ kind: g.kind as string, count: g._count._all }))
-    .sort((a, b) => b.count - a.count);
+/** Where a finding's evidence is shown: its inference, else its output, else its transaction. */
+export function findingHref(f: { inferenceId: string | null; evidence: Record<string, unknown> }) {
+  if (f.inferenceId) return inferenceHref(f.inferenceId);
+  const { outputHash, txHash } = f.evidence;
+  if (typeof outputHash === "string") return outputHref(outputHash);
+  if (typeof txHash === "string") return `/search?q=${txHash}`;
+  return null;
+}
+
+/**
+ * Findings, newest first by (detected_at, id), filtered by kind, status, severity and model,
+ * with counts per kind (open and resolved) for the group headings.
+ */
+export async function listFindings(q: FindingListQuery): Promise<FindingList> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (q.model) {
+    const model = await getPrisma().model.findUnique({ where: { name: q.model } });
+    if (!model) throw invalidField("model", `there is no model named "${q.model}"`);
+    where.push(`f.model_id = ${param(model.id)}`);
+  }
+  const groupWhere = [...where];
+  const groupParams = [...params];
+  if (q.kind) where.push(`f.kind = ${param(q.kind)}::finding_kind`);
+  if (q.severity) where.push(`f.severity = ${param(q.severity)}`);
+  if (q.status === "open") where.push("f.resolved_at IS NULL");
+  if (q.status === "resolved") where.push("f.resolved_at IS NOT NULL");
+  if (q.cursor)
+    where.push(`(f.detected_at, f.id::text) < (${param(q.cursor.at)}, ${param(q.cursor.id)})`);
+  const pool = getPool();
+  const [groups, items] = await Promise.all([
+    pool.query<{ kind: string; open: number; resolved: number }>(
+      `SELECT f.kind::text, count(*) FILTER (WHERE f.resolved_at IS NULL)::int AS open,
+              count(*) FILTER (WHERE f.resolved_at IS NOT NULL)::int AS resolved
+         FROM finding f ${groupWhere.length ? `WHERE ${groupWhere.join(" AND ")}` : ""}
+        GROUP BY 1 ORDER BY 2 DESC, 1`,
+      groupParams,
+    ),
+    pool.query<{
+      id: string;
+      kind: string;
+      severity: string;
+      message: string;
+      evidence: Record<string, unknown>;
+      detected_at: Date;
+      resolved_at: Date | null;
+      inference_id: string | null;
+      model: string | null;
+    }>(
+      `SELECT f.id, f.kind::text, f.severity, f.message, f.evidence, f.detected_at, f.resolved_at,
+              f.inference_id, m.name AS model
+         FROM finding f LEFT JOIN model m ON m.id = f.model_id
+        ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY f.detected_at DESC, f.id::text DESC LIMIT ${q.limit + 1}`,
+      params,
+    ),
+  ]);
+  const page = items.rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    groups: groups.rows,
+    items: page.map((f) => ({
+      id: f.id,
+      kind: f.kind,
+      severity: f.severity,
+      message: f.message,
+      evidence: f.evidence,
+      detectedAt: f.detected_at.toISOString(),
+      resolvedAt: f.resolved_at?.toISOString() ?? null,
+      model: f.model,
+      href: findingHref({ inferenceId: f.inference_id, evidence: f.evidence }),
+    })),
+    nextCursor:
+      items.rows.length > q.limit && last ? encodeCursor(last.detected_at, last.id) : null,
+  };
 }

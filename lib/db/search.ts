@@ -1,103 +1,176 @@
 import "server-only";
-import { getPrisma } from "@/lib/db/client";
-
-export interface SearchHit {
-  kind: string;
-  label: string;
-  detail: string;
-}
+import type { SearchHit, SearchResult } from "@/lib/api/schemas/search";
+import { getPool } from "@/lib/db/client";
+import { inferenceHref, modelHref, outputHref } from "@/lib/web/links";
 
 const HASH32 = /^0x[0-9a-f]{64}$/;
 const ADDRESS = /^0x[0-9a-f]{40}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LIMIT = 20;
 
 /**
- * Exact look-up of one search term across the evidence: a 32-byte hash is tried as output
- * hash, input hash, enclave id and transaction hash; an address as payer, payee or agent;
- * anything else as part of a model name. Hashes are matched lower-case, as stored.
+ * One box for everything: a 32-byte hash is tried as output hash, input hash, enclave id and
+ * transaction hash; an address as payer, payee or agent; an id as inference, receipt or
+ * on-chain request id; anything else as part of a model name. When every hit points at the
+ * same page, `exact` is that page and the search page opens it directly.
  */
-export async function searchEvidence(term: string): Promise<SearchHit[]> {
+export async function searchEvidence(term: string): Promise<SearchResult> {
   const q = term.trim();
   // The gateway writes hashes without 0x; accept them as people paste them.
-  const lower = /^[0-9a-f]{64}$/i.test(q) ? `0x${q.toLowerCase()}` : q.toLowerCase();
-  if (!q) return [];
-  if (HASH32.test(lower)) return searchHash(lower);
-  if (ADDRESS.test(lower)) return searchAddress(lower);
-  const models = await getPrisma().model.findMany({
-    where: { name: { contains: q, mode: "insensitive" } },
-    take: LIMIT,
-    orderBy: { name: "asc" },
-  });
-  return models.map((m) => ({ kind: "model", label: m.name, detail: `${m.kind} model` }));
+  const norm = /^(0x)?[0-9a-f]{64}$/i.test(q) ? `0x${q.replace(/^0x/i, "").toLowerCase()}` : q;
+  const lower = norm.toLowerCase();
+  let hits: SearchHit[];
+  if (HASH32.test(lower)) hits = await searchHash(lower);
+  else if (ADDRESS.test(lower)) hits = await searchAddress(lower);
+  else hits = [...(await searchId(q)), ...(await searchModel(q))];
+  const pages = new Set(hits.map((h) => h.href));
+  const exact = pages.size === 1 && hits[0]?.href ? hits[0].href : null;
+  return { q, exact, hits: hits.slice(0, LIMIT * 3) };
 }
 
+type Row = Record<string, string>;
+const rows = async (sql: string, params: unknown[]) =>
+  (await getPool().query<Row>(sql, params)).rows;
+
 async function searchHash(hash: string): Promise<SearchHit[]> {
-  const db = getPrisma();
-  const [byOutput, byInput, enclaves, settlements, payments, receipts, actions] = await Promise.all(
-    [
-      db.inference.findMany({ where: { outputHash: hash }, take: LIMIT, include: { model: true } }),
-      db.inference.findMany({ where: { inputHash: hash }, take: LIMIT, include: { model: true } }),
-      db.enclave.findMany({ where: { teeId: hash }, take: LIMIT }),
-      db.settlement.findMany({ where: { txHash: hash }, take: LIMIT }),
-      db.payment.findMany({ where: { txHash: hash }, take: LIMIT }),
-      db.receipt.findMany({
-        where: { OR: [{ outputHash: hash }, { requestHash: hash }, { teeId: hash }] },
-        take: LIMIT,
-        orderBy: { teeTimestamp: "desc" },
-      }),
-      db.agentAction.findMany({
-        where: { OR: [{ contentKey: hash }, { txHash: hash }] },
-        take: LIMIT,
-      }),
-    ],
-  );
+  const [outputs, inputs, enclaves, settlements, payments, actions] = await Promise.all([
+    rows(
+      `SELECT i.id, m.name FROM inference i JOIN model m ON m.id = i.model_id WHERE i.output_hash = $1 LIMIT ${LIMIT}`,
+      [hash],
+    ),
+    rows(
+      `SELECT i.id, m.name FROM inference i JOIN model m ON m.id = i.model_id WHERE i.input_hash = $1 LIMIT ${LIMIT}`,
+      [hash],
+    ),
+    rows(
+      `SELECT e.chain_id::text, m.name FROM (SELECT DISTINCT chain_id FROM enclave WHERE tee_id = $1) e
+         LEFT JOIN LATERAL (SELECT m.name FROM model m
+                             WHERE EXISTS (SELECT 1 FROM inference i WHERE i.tee_id = $1 AND i.model_id = m.id)) m ON true`,
+      [hash],
+    ),
+    rows(
+      `SELECT s.kind::text, s.block_number::text, s.chain_id::text, s.orphaned_at::text AS orphaned,
+              (SELECT min(i.id) FROM inference i WHERE i.settlement_id = s.id) AS inference_id,
+              (SELECT count(*)::text FROM inference i WHERE i.settlement_id = s.id) AS n
+         FROM settlement s WHERE s.tx_hash = $1 LIMIT ${LIMIT}`,
+      [hash],
+    ),
+    rows(
+      `SELECT p.value::text, p.chain_id::text, (SELECT min(a.inference_id) FROM payment_allocation a WHERE a.payment_id = p.id) AS inference_id
+         FROM payment p WHERE p.tx_hash = $1 LIMIT ${LIMIT}`,
+      [hash],
+    ),
+    rows(
+      `SELECT a.summary FROM agent_action a WHERE a.content_key = $1 OR a.tx_hash = $1 LIMIT ${LIMIT}`,
+      [hash],
+    ),
+  ]);
   return [
-    ...receipts.map((r) => ({
-      kind: "receipt",
-      label: r.id,
-      detail: `${r.model}, signed at ${new Date(Number(r.teeTimestamp) * 1000).toISOString()}${r.outputHash === hash ? " (output)" : r.requestHash === hash ? " (request)" : " (enclave)"}`,
+    ...outputs.map((r) => ({
+      kind: "output",
+      label: hash,
+      detail: `output of ${r.name}`,
+      href: outputHref(hash),
     })),
-    ...actions.map((a) => ({ kind: "agent action", label: a.contentKey, detail: a.summary })),
-    ...byOutput.map((i) => ({ kind: "output", label: i.id, detail: `output of ${i.model.name}` })),
-    ...byInput.map((i) => ({ kind: "input", label: i.id, detail: `input to ${i.model.name}` })),
-    ...enclaves.map((e) => ({
+    ...inputs.map((r) => ({
+      kind: "input",
+      label: r.id!,
+      detail: `input to ${r.name}`,
+      href: inferenceHref(r.id!),
+    })),
+    ...enclaves.map((r) => ({
       kind: "enclave",
-      label: e.teeId,
-      detail: `enclave on chain ${e.chainId}`,
+      label: hash,
+      detail: r.name
+        ? `enclave on chain ${r.chain_id} serving ${r.name}`
+        : `enclave on chain ${r.chain_id}`,
+      href: r.name ? modelHref(r.name, { enclave: hash }) : null,
     })),
-    ...settlements.map((s) => ({
+    ...settlements.map((r) => ({
       kind: "settlement",
-      label: s.txHash,
-      detail: `${s.kind} settlement, block ${s.blockNumber}`,
+      label: hash,
+      detail: `${r.kind} settlement in block ${r.block_number} on chain ${r.chain_id}, ${r.n} inference(s)${r.orphaned ? ", orphaned by a reorg" : ""}`,
+      href: r.inference_id && r.n === "1" ? inferenceHref(r.inference_id) : null,
     })),
-    ...payments.map((p) => ({
+    ...payments.map((r) => ({
       kind: "payment",
-      label: p.txHash,
-      detail: `payment of ${p.value.toString()} base units`,
+      label: hash,
+      detail: `payment of ${r.value} OPG base units on chain ${r.chain_id}`,
+      href: r.inference_id ? inferenceHref(r.inference_id) : null,
     })),
+    ...actions.map((r) => ({ kind: "agent action", label: hash, detail: r.summary!, href: null })),
   ];
 }
 
 async function searchAddress(address: string): Promise<SearchHit[]> {
-  const db = getPrisma();
-  const [payments, actions] = await Promise.all([
-    db.payment.findMany({
-      where: { OR: [{ fromAddress: address }, { toAddress: address }] },
-      take: LIMIT,
-      orderBy: { occurredAt: "desc" },
-    }),
-    db.agentAction.findMany({
-      where: { agent: address },
-      take: LIMIT,
-      orderBy: { occurredAt: "desc" },
-    }),
+  const [payers, payments, agents] = await Promise.all([
+    rows(
+      `SELECT m.name FROM model m WHERE EXISTS (SELECT 1 FROM inference i WHERE i.payer = $1 AND i.model_id = m.id)`,
+      [address],
+    ),
+    rows(
+      `SELECT count(*) FILTER (WHERE from_address = $1)::text AS paid, count(*) FILTER (WHERE to_address = $1)::text AS received
+         FROM payment WHERE from_address = $1 OR to_address = $1`,
+      [address],
+    ),
+    rows(`SELECT count(*)::text AS n FROM agent_action WHERE agent = $1`, [address]),
   ]);
-  return [
-    ...payments.map((p) => ({
-      kind: "payment",
-      label: p.txHash,
-      detail: p.fromAddress === address ? "paid by this address" : "paid to this address",
-    })),
-    ...actions.map((a) => ({ kind: "agent action", label: a.id, detail: a.summary })),
-  ];
+  const hits: SearchHit[] = payers.map((r) => ({
+    kind: "payer",
+    label: address,
+    detail: `paid for ${r.name}`,
+    href: modelHref(r.name!, { payer: address }),
+  }));
+  const p = payments[0];
+  if (p && (p.paid !== "0" || p.received !== "0")) {
+    hits.push({
+      kind: "payments",
+      label: address,
+      detail: `${p.paid} payment(s) sent, ${p.received} received`,
+      href: null,
+    });
+  }
+  if (agents[0] && agents[0].n !== "0") {
+    hits.push({
+      kind: "agent",
+      label: address,
+      detail: `${agents[0].n} signed agent action(s)`,
+      href: null,
+    });
+  }
+  return hits;
+}
+
+/** An inference id (inf_…, hub_…), a receipt id, or an on-chain request id. */
+async function searchId(q: string): Promise<SearchHit[]> {
+  if (q.length > 120) return [];
+  const found = await rows(
+    `SELECT i.id, m.name FROM inference i JOIN model m ON m.id = i.model_id
+      WHERE i.id = $1 OR ($2::uuid IS NOT NULL AND i.receipt_id = $2::uuid)
+         OR i.hub_event_id IN (SELECT h.id FROM hub_event h WHERE h.inference_id = $1)
+      LIMIT ${LIMIT}`,
+    [q, UUID.test(q.toLowerCase()) ? q.toLowerCase() : null],
+  );
+  return found.map((r) => ({
+    kind: "inference",
+    label: r.id!,
+    detail: `inference of ${r.name}`,
+    href: inferenceHref(r.id!),
+  }));
+}
+
+async function searchModel(q: string): Promise<SearchHit[]> {
+  const found = await rows(
+    `SELECT name, kind FROM model WHERE name = $1 OR name ILIKE '%' || $2 || '%' ORDER BY name = $1 DESC, name LIMIT ${LIMIT}`,
+    [q, q.replace(/[\\%_]/g, (c) => `\\${c}`)],
+  );
+  const exact = found.filter(
+    (r) => r.name === q || r.name!.toLowerCase() === `llm:${q.toLowerCase()}`,
+  );
+  return (exact.length === 1 ? exact : found).map((r) => ({
+    kind: "model",
+    label: r.name!,
+    detail: `${r.kind} model`,
+    href: modelHref(r.name!),
+  }));
 }

@@ -354,6 +354,8 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     paymentId: payment.id as string,
     receiptId: receipt.id as string,
     incidentId,
+    modelId,
+    subjectAt: at("2026-02-05T12:00:00.000Z"),
     detectedAt: at("2026-02-10T09:00:01.000Z"),
     resolvedAt: at("2026-02-11T09:00:00.000Z"),
   } satisfies Prisma.FindingUncheckedCreateInput);

@@ -22,13 +22,14 @@ const CURRENT = `
   SELECT 'bad_signature' AS kind, 'critical' AS severity,
          'The receipt''s signature does not verify against the enclave key registered on chain (' || r.verification_reason || ').' AS message,
          jsonb_build_object('receiptId', r.id, 'teeId', r.tee_id, 'outputHash', r.output_hash, 'reason', r.verification_reason) AS evidence,
-         'bad_signature:' || r.id AS dedupe_key, i.id AS inference_id, NULL::uuid AS settlement_id, NULL::uuid AS payment_id, r.id AS receipt_id
+         'bad_signature:' || r.id AS dedupe_key, i.id AS inference_id, NULL::uuid AS settlement_id, NULL::uuid AS payment_id, r.id AS receipt_id,
+         i.model_id AS model_id, to_timestamp(r.tee_timestamp) AS subject_at
     FROM receipt r LEFT JOIN inference i ON i.receipt_id = r.id WHERE r.signature_status = 'invalid'
   UNION ALL
   SELECT 'settlement_without_receipt', 'warning',
          'Settled on chain in block ' || s.block_number || ', but no signed receipt for this output was posted.',
          jsonb_build_object('settlementId', s.id, 'txHash', s.tx_hash, 'teeId', s.tee_id, 'inputHash', s.input_hash, 'outputHash', s.output_hash),
-         'settlement_without_receipt:' || s.id, NULL, s.id, NULL, NULL
+         'settlement_without_receipt:' || s.id, NULL, s.id, NULL, NULL, NULL, s.block_time
     FROM settlement s
    WHERE s.kind = 'individual' AND s.orphaned_at IS NULL
      AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.tee_id = s.tee_id AND r.request_hash = s.input_hash AND r.output_hash = s.output_hash)
@@ -36,7 +37,8 @@ const CURRENT = `
   SELECT 'settlement_without_receipt', 'warning',
          'Leaf ' || l.leaf_index || ' of the batch settled in block ' || l.block_number || ' has no posted receipt.',
          jsonb_build_object('settlementId', l.settlement_id, 'batchLeafId', l.id, 'txHash', l.tx_hash, 'teeId', l.tee_id, 'inputHash', l.input_hash, 'outputHash', l.output_hash),
-         'settlement_without_receipt:leaf:' || l.id, NULL, l.settlement_id, NULL, NULL
+         'settlement_without_receipt:leaf:' || l.id, NULL, l.settlement_id, NULL, NULL, NULL,
+         (SELECT s.block_time FROM settlement s WHERE s.id = l.settlement_id)
     FROM batch_leaf l
    WHERE l.orphaned_at IS NULL
      AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.tee_id = l.tee_id AND r.request_hash = l.input_hash AND r.output_hash = l.output_hash)
@@ -44,7 +46,7 @@ const CURRENT = `
   SELECT 'receipt_never_settled', 'warning',
          'No settlement records this receipt''s hashes, though settlements from well after it have been indexed.',
          jsonb_build_object('receiptId', r.id, 'teeId', r.tee_id, 'outputHash', r.output_hash),
-         'receipt_never_settled:' || r.id, i.id, NULL, NULL, r.id
+         'receipt_never_settled:' || r.id, i.id, NULL, NULL, r.id, i.model_id, i.occurred_at
     FROM receipt r JOIN inference i ON i.receipt_id = r.id
    WHERE i.settlement_id IS NULL AND i.batch_leaf_id IS NULL
      AND to_timestamp(r.tee_timestamp) < (SELECT max(block_time) FROM settlement WHERE orphaned_at IS NULL) - interval '${SETTLE_GRACE}'
@@ -52,7 +54,7 @@ const CURRENT = `
   SELECT 'payment_without_inference', 'warning',
          'A payment of ' || p.value || ' base units from ' || p.from_address || ' matches no session of known inferences.',
          jsonb_build_object('paymentId', p.id, 'txHash', p.tx_hash, 'from', p.from_address, 'to', p.to_address, 'value', p.value::text),
-         'payment_without_inference:' || p.id, NULL, NULL, p.id, NULL
+         'payment_without_inference:' || p.id, NULL, NULL, p.id, NULL, NULL, p.occurred_at
     FROM payment p
    WHERE p.orphaned_at IS NULL AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.payment_id = p.id)
   UNION ALL
@@ -62,7 +64,7 @@ const CURRENT = `
               THEN 'Served by runtime ' || COALESCE(ri.version_label, ri.pcr_hash) || ' after its revocation in block ' || ri.revoked_block || ': the record still claims the rolled-back version.'
               ELSE 'Served by runtime ' || COALESCE(ri.version_label, ri.pcr_hash) || ', which was later revoked (rolled back) in block ' || ri.revoked_block || '.' END,
          jsonb_build_object('inferenceId', i.id, 'pcrHash', ri.pcr_hash, 'revokedAt', ri.revoked_at, 'revokedBlock', ri.revoked_block::text, 'occurredAt', i.occurred_at),
-         'runtime:' || i.id, i.id, NULL, NULL, i.receipt_id
+         'runtime:' || i.id, i.id, NULL, NULL, i.receipt_id, i.model_id, i.occurred_at
     FROM inference i
     JOIN model_version mv ON mv.id = i.model_version_id
     JOIN LATERAL (SELECT * FROM runtime_image r WHERE r.pcr_hash = mv.pcr_hash AND r.revoked_at IS NOT NULL
@@ -72,7 +74,7 @@ const CURRENT = `
   SELECT 'version_not_live', 'warning',
          'Served by runtime ' || COALESCE(ri.version_label, ri.pcr_hash) || ' before the registry approved it.',
          jsonb_build_object('inferenceId', i.id, 'pcrHash', ri.pcr_hash, 'approvedAt', ri.approved_at, 'occurredAt', i.occurred_at),
-         'version_not_live:' || i.id, i.id, NULL, NULL, i.receipt_id
+         'version_not_live:' || i.id, i.id, NULL, NULL, i.receipt_id, i.model_id, i.occurred_at
     FROM inference i
     JOIN model_version mv ON mv.id = i.model_version_id
     JOIN LATERAL (SELECT * FROM runtime_image r WHERE r.pcr_hash = mv.pcr_hash AND r.approved_at IS NOT NULL
@@ -82,7 +84,7 @@ const CURRENT = `
   SELECT CASE WHEN s.expansion_error LIKE '${EXPANSION_ERRORS.missing}%' THEN 'batch_blob_missing' ELSE 'batch_root_mismatch' END,
          'warning', 'Batch settled in block ' || s.block_number || ' could not be expanded: ' || s.expansion_error || '. It is retried.',
          jsonb_build_object('settlementId', s.id, 'txHash', s.tx_hash, 'merkleRoot', s.merkle_root, 'blobId', s.blob_id),
-         'batch:' || s.id, NULL, s.id, NULL, NULL
+         'batch:' || s.id, NULL, s.id, NULL, NULL, NULL, s.block_time
     FROM settlement s
    WHERE s.kind = 'batch' AND s.orphaned_at IS NULL AND s.expanded_at IS NULL AND s.expansion_error IS NOT NULL`;
 
@@ -96,18 +98,20 @@ export async function reconcileFindings(db: pg.ClientBase): Promise<{ open: numb
     `CREATE TEMP TABLE IF NOT EXISTS current_finding (LIKE finding) ON COMMIT DELETE ROWS`,
   );
   await db.query(`
-    INSERT INTO current_finding (id, kind, severity, message, evidence, dedupe_key, inference_id, settlement_id, payment_id, receipt_id, detected_at)
+    INSERT INTO current_finding (id, kind, severity, message, evidence, dedupe_key, inference_id, settlement_id, payment_id, receipt_id, model_id, subject_at, detected_at)
     SELECT gen_random_uuid(), c.kind::finding_kind, c.severity, c.message, c.evidence, c.dedupe_key,
-           c.inference_id, c.settlement_id, c.payment_id, c.receipt_id, now()
+           c.inference_id, c.settlement_id, c.payment_id, c.receipt_id, c.model_id, c.subject_at, now()
       FROM (${CURRENT}) c
     ON CONFLICT DO NOTHING`);
   await db.query(`
-    INSERT INTO finding (kind, severity, message, evidence, dedupe_key, inference_id, settlement_id, payment_id, receipt_id)
-    SELECT DISTINCT ON (dedupe_key) kind, severity, message, evidence, dedupe_key, inference_id, settlement_id, payment_id, receipt_id
+    INSERT INTO finding (kind, severity, message, evidence, dedupe_key, inference_id, settlement_id, payment_id, receipt_id, model_id, subject_at)
+    SELECT DISTINCT ON (dedupe_key) kind, severity, message, evidence, dedupe_key, inference_id, settlement_id, payment_id, receipt_id, model_id, subject_at
       FROM current_finding ORDER BY dedupe_key
     ON CONFLICT (dedupe_key) DO UPDATE SET kind = EXCLUDED.kind, severity = EXCLUDED.severity, message = EXCLUDED.message,
-           evidence = EXCLUDED.evidence, inference_id = EXCLUDED.inference_id, resolved_at = NULL
-     WHERE finding.resolved_at IS NOT NULL OR finding.message <> EXCLUDED.message OR finding.kind <> EXCLUDED.kind`);
+           evidence = EXCLUDED.evidence, inference_id = EXCLUDED.inference_id, model_id = EXCLUDED.model_id,
+           subject_at = EXCLUDED.subject_at, resolved_at = NULL
+     WHERE finding.resolved_at IS NOT NULL OR finding.message <> EXCLUDED.message OR finding.kind <> EXCLUDED.kind
+        OR finding.model_id IS DISTINCT FROM EXCLUDED.model_id OR finding.subject_at IS DISTINCT FROM EXCLUDED.subject_at`);
   await db.query(
     `UPDATE finding SET resolved_at = now()
       WHERE resolved_at IS NULL AND kind::text = ANY($1::text[])

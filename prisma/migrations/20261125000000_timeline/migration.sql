@@ -28,7 +28,15 @@ ALTER TABLE "inference_rollup" ADD CONSTRAINT "inference_rollup_model_version_id
 -- filter and search by payer read by payer and time.
 CREATE INDEX "inference_model_id_occurred_at_id_idx" ON "inference"("model_id", "occurred_at", "id");
 CREATE INDEX "inference_payer_occurred_at_idx" ON "inference"("payer", "occurred_at");
--- Findings list newest first across kinds; deployment lanes read every row of a model.
+CREATE INDEX "inference_occurred_at_id_idx" ON "inference"("occurred_at", "id");
+-- Findings carry the model and the time of what they are about, so a timeline's markers and
+-- a model's open-finding count are index reads; the list pages newest first across kinds.
+ALTER TABLE "finding" ADD COLUMN "model_id" UUID, ADD COLUMN "subject_at" TIMESTAMPTZ(3);
+ALTER TABLE "finding" ADD CONSTRAINT "finding_model_id_fkey" FOREIGN KEY ("model_id") REFERENCES "model"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+UPDATE "finding" f SET "model_id" = i."model_id", "subject_at" = i."occurred_at" FROM "inference" i WHERE i."id" = f."inference_id";
+UPDATE "finding" f SET "subject_at" = s."block_time" FROM "settlement" s WHERE s."id" = f."settlement_id" AND f."subject_at" IS NULL;
+UPDATE "finding" f SET "subject_at" = p."occurred_at" FROM "payment" p WHERE p."id" = f."payment_id" AND f."subject_at" IS NULL;
+CREATE INDEX "finding_model_id_subject_at_idx" ON "finding"("model_id", "subject_at");
 CREATE INDEX "finding_detected_at_idx" ON "finding"("detected_at");
 CREATE INDEX "agent_action_citation_action_id_idx" ON "agent_action_citation"("action_id");
 

@@ -1,0 +1,62 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { queryKeys } from "@/lib/api/query-keys";
+
+/** Coalesces a burst of commits (one per chain, then the linker) into one refresh. */
+const DEBOUNCE_MS = 250;
+
+/**
+ * Subscribes to /api/v1/events (the indexer's NOTIFYs as server-sent events) and, on each,
+ * invalidates the evidence queries and refreshes the server-rendered parts of the page:
+ * new rows show up without a reload. Shows whether the page is live.
+ */
+export function LiveUpdates() {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [state, setState] = useState<"connecting" | "live" | "offline">("connecting");
+  const [updatedAt, setUpdatedAt] = useState<string | null>(null);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const source = new EventSource("/api/v1/events");
+    source.onopen = () => setState("live");
+    source.onerror = () =>
+      setState(source.readyState === EventSource.CLOSED ? "offline" : "connecting");
+    source.addEventListener("indexer", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.evidence });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.indexerStatus });
+        router.refresh();
+        setUpdatedAt(new Date().toISOString().slice(11, 19));
+      }, DEBOUNCE_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      source.close();
+    };
+  }, [queryClient, router]);
+
+  const label =
+    state === "live"
+      ? `Live${updatedAt ? ` · updated ${updatedAt} UTC` : ""}`
+      : state === "connecting"
+        ? "Connecting…"
+        : "Offline: reload to retry";
+  return (
+    <span
+      role="status"
+      data-live-state={state}
+      className="inline-flex items-center gap-1.5 text-xs text-slate-600"
+    >
+      <span
+        aria-hidden
+        className={`h-2 w-2 rounded-full ${state === "live" ? "bg-emerald-500" : state === "connecting" ? "bg-amber-400" : "bg-rose-500"}`}
+      />
+      {label}
+    </span>
+  );
+}

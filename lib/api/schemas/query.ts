@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { validationFailed } from "@/lib/api/errors";
+
+/** An instant in a query string: ISO 8601 with a zone ("2026-11-23T10:00:00Z"). */
+export const instantSchema = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/,
+    "must be an ISO 8601 time with a zone, e.g. 2026-11-23T10:00:00Z",
+  )
+  .transform((v, ctx) => {
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: "custom", message: "is not a real date" });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+/** A page size: 1 to `max`, `fallback` when absent. */
+export function limitSchema(fallback: number, max: number) {
+  return z.coerce
+    .number({ error: `must be a whole number from 1 to ${max}` })
+    .int(`must be a whole number from 1 to ${max}`)
+    .min(1, `must be a whole number from 1 to ${max}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+}
+
+/**
+ * Parses a query string with `schema`: the first value of each parameter, empty ones
+ * dropped. Throws 422 naming the parameter.
+ */
+export function parseQuery<T extends z.ZodType>(schema: T, params: URLSearchParams): z.output<T> {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) if (v !== "" && !(k in raw)) raw[k] = v;
+  const result = schema.safeParse(raw);
+  if (!result.success) throw validationFailed(result.error);
+  return result.data;
+}
+
+/** An opaque page cursor: the last row's sort key, base64url-encoded. */
+export const cursorSchema = z
+  .string()
+  .max(200)
+  .transform((v, ctx) => {
+    const decoded = Buffer.from(v, "base64url").toString("utf8");
+    const [at, id, ...rest] = decoded.split("|");
+    const time = new Date(at ?? "");
+    if (rest.length > 0 || !id || Number.isNaN(time.getTime())) {
+      ctx.addIssue({
+        code: "custom",
+        message: "is not a cursor this API gave out; drop it to start over",
+      });
+      return z.NEVER;
+    }
+    return { at: time, id };
+  });
+
+/** The cursor for the page after the row with this sort key. */
+export function encodeCursor(at: Date | string, id: string): string {
+  const iso = typeof at === "string" ? at : at.toISOString();
+  return Buffer.from(`${iso}|${id}`, "utf8").toString("base64url");
+}
