@@ -3,12 +3,32 @@ import Link from "next/link";
 import { EmptyState } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
-import { FINDING_KINDS, findingListQuerySchema } from "@/lib/api/schemas/findings";
+import {
+  FINDING_KINDS,
+  findingListQuerySchema,
+  type FindingItem,
+  type FindingListQuery,
+} from "@/lib/api/schemas/findings";
 import { listFindings } from "@/lib/db/findings";
 import { formatCount } from "@/lib/web/format";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Findings" };
+
+/** Most serious first: what a dispute hinges on. */
+const KIND_ORDER: string[] = [
+  "stale_after_rollback",
+  "bad_signature",
+  "version_not_live",
+  "batch_root_mismatch",
+  "revoked_runtime",
+  "settlement_without_receipt",
+  "receipt_never_settled",
+  "payment_without_inference",
+  "batch_blob_missing",
+  "other",
+];
+const PER_GROUP = 5;
 
 const KIND_LABELS: Record<string, string> = {
   stale_after_rollback: "Stale after rollback",
@@ -147,55 +167,115 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
           </ul>
         )}
       </section>
-      <section aria-labelledby="list-title">
-        <h2 id="list-title" className="mb-2 text-base font-semibold">
-          {query.kind ? KIND_LABELS[query.kind] : "All kinds"}, {query.status}
-        </h2>
-        {items.length === 0 ? (
-          <EmptyState title="Nothing with these filters">Try another status or kind.</EmptyState>
-        ) : (
-          <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
-            {items.map((f) => (
-              <li
-                key={f.id}
-                className="flex flex-col gap-1 p-3 text-sm sm:flex-row sm:items-start sm:gap-4"
-              >
-                <span
-                  className={`w-20 shrink-0 rounded px-2 py-0.5 text-center text-xs font-medium ${f.severity === "critical" ? "bg-rose-100 text-rose-800" : f.severity === "warning" ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-700"}`}
-                >
-                  {f.severity}
+      {query.kind ? (
+        <section aria-labelledby="list-title">
+          <h2 id="list-title" className="mb-2 text-base font-semibold">
+            {KIND_LABELS[query.kind]}, {query.status}
+          </h2>
+          <FindingList items={items} />
+          {nextCursor ? (
+            <p className="mt-3">
+              <Link href={link({ cursor: nextCursor })} className="text-indigo-700 underline">
+                Older findings →
+              </Link>
+            </p>
+          ) : null}
+        </section>
+      ) : (
+        (
+          await Promise.all(
+            [...groups]
+              .filter(
+                (g) =>
+                  (query.status === "open"
+                    ? g.open
+                    : query.status === "resolved"
+                      ? g.resolved
+                      : g.open + g.resolved) > 0,
+              )
+              .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind))
+              .map(async (g) => ({
+                group: g,
+                page: await listFindings({
+                  ...query,
+                  kind: g.kind as FindingListQuery["kind"],
+                  limit: PER_GROUP,
+                  cursor: undefined,
+                }),
+              })),
+          )
+        ).map(({ group, page }) => {
+          const total =
+            query.status === "open"
+              ? group.open
+              : query.status === "resolved"
+                ? group.resolved
+                : group.open + group.resolved;
+          return (
+            <section
+              key={group.kind}
+              aria-labelledby={`kind-${group.kind}`}
+              className="mb-6"
+              data-finding-group={group.kind}
+            >
+              <h2 id={`kind-${group.kind}`} className="mb-2 text-base font-semibold">
+                {KIND_LABELS[group.kind] ?? group.kind}{" "}
+                <span className="text-sm font-normal text-slate-600">
+                  ({formatCount(total)} {query.status === "all" ? "" : query.status})
                 </span>
-                <div className="min-w-0 flex-1">
-                  <p className="font-medium">{KIND_LABELS[f.kind] ?? f.kind}</p>
-                  <p className="text-slate-700">{f.message}</p>
-                  <p className="mt-1 text-xs text-slate-500">
-                    {f.model ? <span className="mr-2 font-mono">{f.model}</span> : null}
-                    detected <Time iso={f.detectedAt} />
-                    {f.resolvedAt ? (
-                      <>
-                        {" "}
-                        · resolved <Time iso={f.resolvedAt} />
-                      </>
-                    ) : null}
-                  </p>
-                </div>
-                {f.href ? (
-                  <Link href={f.href} className="shrink-0 text-indigo-700 underline">
-                    Evidence →
+              </h2>
+              <FindingList items={page.items} />
+              {total > page.items.length ? (
+                <p className="mt-2 text-sm">
+                  <Link href={link({ kind: group.kind })} className="text-indigo-700 underline">
+                    All {formatCount(total)} →
                   </Link>
-                ) : null}
-              </li>
-            ))}
-          </ol>
-        )}
-        {nextCursor ? (
-          <p className="mt-3">
-            <Link href={link({ cursor: nextCursor })} className="text-indigo-700 underline">
-              Older findings →
-            </Link>
-          </p>
-        ) : null}
-      </section>
+                </p>
+              ) : null}
+            </section>
+          );
+        })
+      )}
     </>
+  );
+}
+
+function FindingList({ items }: { items: FindingItem[] }) {
+  if (items.length === 0) {
+    return <EmptyState title="Nothing with these filters">Try another status or kind.</EmptyState>;
+  }
+  return (
+    <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
+      {items.map((f) => (
+        <li
+          key={f.id}
+          className="flex flex-col gap-1 p-3 text-sm sm:flex-row sm:items-start sm:gap-4"
+        >
+          <span
+            className={`w-20 shrink-0 rounded px-2 py-0.5 text-center text-xs font-medium ${f.severity === "critical" ? "bg-rose-100 text-rose-800" : f.severity === "warning" ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-700"}`}
+          >
+            {f.severity}
+          </span>
+          <div className="min-w-0 flex-1">
+            <p className="text-slate-800">{f.message}</p>
+            <p className="mt-1 text-xs text-slate-500">
+              {f.model ? <span className="mr-2 font-mono">{f.model}</span> : null}
+              detected <Time iso={f.detectedAt} />
+              {f.resolvedAt ? (
+                <>
+                  {" "}
+                  · resolved <Time iso={f.resolvedAt} />
+                </>
+              ) : null}
+            </p>
+          </div>
+          {f.href ? (
+            <Link href={f.href} className="shrink-0 text-indigo-700 underline">
+              Evidence →
+            </Link>
+          ) : null}
+        </li>
+      ))}
+    </ol>
   );
 }

@@ -117,7 +117,7 @@ export function InferenceTable({ query, initial }: { query: string; initial?: In
         <span role="columnheader">Enclave</span>
         <span role="columnheader">Signature</span>
         <span role="columnheader">Paid</span>
-        <span role="columnheader">Findings</span>
+        <span role="columnheader">Findings now</span>
       </div>
       <div
         ref={scroller}

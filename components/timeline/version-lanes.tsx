@@ -4,6 +4,9 @@ import { formatUtc } from "@/lib/web/format";
 import { inferenceHref } from "@/lib/web/links";
 import { bandPosition, versionColors } from "@/lib/web/timeline-series";
 
+/** Lanes line up with the chart's plot area: its axes take 44 px on the left, 62 px on the right. */
+const TRACK = "ml-[44px] mr-[62px]";
+
 /**
  * One lane per version, its deployment intervals as bands over the chart's time range, with
  * rollback windows shaded across every lane and findings as markers beneath.
@@ -23,11 +26,11 @@ export function VersionLanes({ timeline: t }: { timeline: Timeline }) {
   return (
     <div className="mt-2 space-y-1" data-testid="version-lanes">
       {lanes.map(({ version, bands }) => (
-        <div key={version.id} className="grid grid-cols-[9rem_1fr] items-center gap-2 text-xs">
-          <span className="truncate font-medium" title={version.key}>
+        <div key={version.id} className={`${TRACK} text-xs`}>
+          <span className="block truncate font-medium" title={version.key}>
             {version.label}
           </span>
-          <div className="relative h-6 rounded bg-slate-100">
+          <div className="relative h-5 rounded bg-slate-100">
             {windows.map((w, i) => (
               <div
                 key={i}
@@ -69,8 +72,8 @@ export function VersionLanes({ timeline: t }: { timeline: Timeline }) {
         </p>
       ))}
       {markers.length > 0 ? (
-        <div className="grid grid-cols-[9rem_1fr] items-center gap-2 text-xs">
-          <span className="font-medium text-rose-800">Findings</span>
+        <div className={`${TRACK} text-xs`}>
+          <span className="block font-medium text-rose-800">Findings</span>
           <ol className="relative h-6" aria-label="Findings over time">
             {markers.map((m) => (
               <li key={m.key} className="absolute top-0" style={{ left: `calc(${m.left}% - 6px)` }}>
