@@ -37,3 +37,16 @@ export function useDatabase(url: string, extra: Record<string, string> = {}) {
   process.env.DATABASE_URL = url;
   Object.assign(process.env, extra);
 }
+
+/** Calls a GET route handler in-process with `path` (query included) and route params. */
+export async function callGet<P extends Record<string, string>>(
+  handler: (request: Request, context: { params: Promise<P> }) => Promise<Response>,
+  path: string,
+  params: P = {} as P,
+): Promise<{ status: number; json: Record<string, unknown> & { message?: string } }> {
+  const response = await handler(new Request(`http://localhost${path}`), {
+    params: Promise.resolve(params),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : {} };
+}

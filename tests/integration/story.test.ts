@@ -1,16 +1,13 @@
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { createPublicClient, hexToString, http, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SETTLEMENT_RELAY_ABI } from "@/lib/chain/abis/settlement-relay";
 import { TEE_REGISTRY_ABI } from "@/lib/chain/abis/tee-registry";
-import { startDevnet, type Devnet } from "@/lib/devnet";
-import { deliverOutbox, playStory, type StoryManifest } from "@/lib/devnet/scenario";
+import type { Devnet } from "@/lib/devnet";
+import type { StoryManifest } from "@/lib/devnet/scenario";
 import { parseTreeDump, verifyTreeDump } from "@/lib/evidence/merkle";
 import { verifyTeeSignature } from "@/lib/evidence/tee-signature";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { callRoute, useDatabase } from "../helpers/route";
+import type { TestDatabase } from "../helpers/db";
+import { playStoryIntoTestDatabase, type PlayedStory } from "../helpers/story";
 
 /** Seeded, and small enough to run in seconds; `STORY_TEST_REQUESTS` makes it bigger. */
 const SEED = process.env.STORY_TEST_SEED ?? "story-test";
@@ -18,7 +15,6 @@ const REQUESTS = Number(process.env.STORY_TEST_REQUESTS ?? 120);
 
 let db: TestDatabase;
 let devnet: Devnet;
-let dataDir: string;
 let manifest: StoryManifest;
 let og: ReturnType<typeof createPublicClient>;
 let delivered: { receipts: number; actions: number };
@@ -56,39 +52,16 @@ async function checkOnChainSignature(
   });
 }
 
+let story: PlayedStory;
+
 beforeAll(async () => {
-  db = await createTestDatabase();
-  useDatabase(db.url, { INGEST_RATE_LIMIT_PER_MINUTE: "100000" });
-  const receipts = await import("@/app/api/v1/receipts/route");
-  const actions = await import("@/app/api/v1/agent-actions/route");
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "story-test-"));
-  devnet = await startDevnet({ dataDir });
+  story = await playStoryIntoTestDatabase(SEED, REQUESTS);
+  ({ db, devnet, manifest, delivered } = story);
   og = createPublicClient({ transport: http(devnet.chains[0]!.rpcUrl) });
-  const outDir = path.join(dataDir, "devnet", "story");
-  manifest = await playStory({
-    sources: devnet.sources,
-    blobStore: devnet.blobStore,
-    outDir,
-    seed: SEED,
-    requests: REQUESTS,
-  });
-  const ok = (status: number) => {
-    if (status >= 300) throw new Error(`ingest answered ${status}`);
-    return status;
-  };
-  delivered = await deliverOutbox(outDir, {
-    postReceipts: async (r) =>
-      ok((await callRoute(receipts.POST, { body: { receipts: r } })).status),
-    postAgentActions: async (a) =>
-      ok((await callRoute(actions.POST, { body: { actions: a } })).status),
-  });
 }, 240_000);
 
 afterAll(async () => {
-  await (await import("@/lib/db/client")).closeDb();
-  await db?.close();
-  await devnet?.stop();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  await story?.stop();
 });
 
 describe(`the devnet story (seed ${SEED}, ${REQUESTS} requests)`, () => {
