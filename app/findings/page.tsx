@@ -158,7 +158,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
                 >
                   <span className="font-medium">{KIND_LABELS[g.kind] ?? g.kind}</span>
                   <span className="text-rose-700 tabular-nums">{formatCount(g.open)} open</span>
-                  <span className="text-slate-500 tabular-nums">
+                  <span className="text-slate-600 tabular-nums">
                     {formatCount(g.resolved)} resolved
                   </span>
                 </Link>

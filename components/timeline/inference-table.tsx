@@ -100,81 +100,83 @@ export function InferenceTable({ query, initial }: { query: string; initial?: In
     );
   }
   return (
-    <div
-      role="grid"
-      aria-label="Inferences, newest first"
-      aria-rowcount={hasNextPage ? -1 : rows.length + 1}
-      className="rounded-lg border border-slate-200 bg-white text-xs"
-    >
+    <div className="rounded-lg border border-slate-200 bg-white text-xs">
       <div
-        role="row"
-        aria-rowindex={1}
-        className={`${COLUMNS} border-b border-slate-200 bg-slate-50 px-3 py-2 font-medium text-slate-600`}
+        role="grid"
+        aria-label="Inferences, newest first"
+        aria-rowcount={hasNextPage ? -1 : rows.length + 1}
+        className="text-xs"
       >
-        <span role="columnheader">Time (UTC)</span>
-        <span role="columnheader">Version</span>
-        <span role="columnheader">Output hash</span>
-        <span role="columnheader">Enclave</span>
-        <span role="columnheader">Signature</span>
-        <span role="columnheader">Paid</span>
-        <span role="columnheader">Findings now</span>
-      </div>
-      <div
-        ref={scroller}
-        className="relative h-[28rem] overflow-auto"
-        onKeyDown={onKeyDown}
-        data-testid="inference-scroller"
-      >
-        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-          {items.map((item) => {
-            const r = rows[item.index]!;
-            return (
-              <div
-                key={r.id}
-                role="row"
-                aria-rowindex={item.index + 2}
-                data-row-index={item.index}
-                data-inference-id={r.id}
-                tabIndex={item.index === active ? 0 : -1}
-                onFocus={() => setActive(item.index)}
-                onClick={() => router.push(inferenceHref(r.id))}
-                className={`${COLUMNS} absolute inset-x-0 cursor-pointer items-center border-b border-slate-100 px-3 hover:bg-indigo-50 focus:bg-indigo-50 focus:outline-2 focus:outline-indigo-600 ${r.orphaned ? "text-slate-400 line-through" : ""}`}
-                style={{ top: item.start, height: ROW_HEIGHT }}
-              >
-                <span role="gridcell">
-                  <a
-                    href={inferenceHref(r.id)}
-                    tabIndex={-1}
-                    className="text-indigo-700 hover:underline"
+        <div
+          role="row"
+          aria-rowindex={1}
+          className={`${COLUMNS} border-b border-slate-200 bg-slate-50 px-3 py-2 font-medium text-slate-600`}
+        >
+          <span role="columnheader">Time (UTC)</span>
+          <span role="columnheader">Version</span>
+          <span role="columnheader">Output hash</span>
+          <span role="columnheader">Enclave</span>
+          <span role="columnheader">Signature</span>
+          <span role="columnheader">Paid</span>
+          <span role="columnheader">Findings now</span>
+        </div>
+        <div
+          ref={scroller}
+          className="relative h-[28rem] overflow-auto"
+          onKeyDown={onKeyDown}
+          data-testid="inference-scroller"
+        >
+          <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+            {items.map((item) => {
+              const r = rows[item.index]!;
+              return (
+                <div
+                  key={r.id}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  data-row-index={item.index}
+                  data-inference-id={r.id}
+                  tabIndex={item.index === active ? 0 : -1}
+                  onFocus={() => setActive(item.index)}
+                  onClick={() => router.push(inferenceHref(r.id))}
+                  className={`${COLUMNS} absolute inset-x-0 cursor-pointer items-center border-b border-slate-100 px-3 hover:bg-indigo-50 focus:bg-indigo-50 focus:outline-2 focus:outline-indigo-600 ${r.orphaned ? "text-slate-400 line-through" : ""}`}
+                  style={{ top: item.start, height: ROW_HEIGHT }}
+                >
+                  <span role="gridcell">
+                    <a
+                      href={inferenceHref(r.id)}
+                      tabIndex={-1}
+                      className="text-indigo-700 hover:underline"
+                    >
+                      {formatUtc(r.occurredAt).replace(" UTC", "")}
+                    </a>
+                  </span>
+                  <span role="gridcell">{r.version ?? "unknown"}</span>
+                  <span role="gridcell" className="font-mono" title={r.outputHash}>
+                    {shortHash(r.outputHash, 14, 6)}
+                  </span>
+                  <span role="gridcell" className="font-mono" title={r.teeId ?? ""}>
+                    {r.teeId ? shortHash(r.teeId) : "none"}
+                  </span>
+                  <span
+                    role="gridcell"
+                    className={r.signatureStatus === "invalid" ? "font-medium text-rose-700" : ""}
                   >
-                    {formatUtc(r.occurredAt).replace(" UTC", "")}
-                  </a>
-                </span>
-                <span role="gridcell">{r.version ?? "unknown"}</span>
-                <span role="gridcell" className="font-mono" title={r.outputHash}>
-                  {shortHash(r.outputHash, 14, 6)}
-                </span>
-                <span role="gridcell" className="font-mono" title={r.teeId ?? ""}>
-                  {r.teeId ? shortHash(r.teeId) : "none"}
-                </span>
-                <span
-                  role="gridcell"
-                  className={r.signatureStatus === "invalid" ? "font-medium text-rose-700" : ""}
-                >
-                  {r.signatureStatus.replace("_", " ")}
-                </span>
-                <span role="gridcell" className="tabular-nums">
-                  {r.paid ? formatOpg(r.paid, 4) : "unpaid"}
-                </span>
-                <span
-                  role="gridcell"
-                  className={r.openFindings > 0 ? "font-medium text-rose-700" : "text-slate-500"}
-                >
-                  {r.openFindings > 0 ? `${formatCount(r.openFindings)} open` : "none"}
-                </span>
-              </div>
-            );
-          })}
+                    {r.signatureStatus.replace("_", " ")}
+                  </span>
+                  <span role="gridcell" className="tabular-nums">
+                    {r.paid ? formatOpg(r.paid, 4) : "unpaid"}
+                  </span>
+                  <span
+                    role="gridcell"
+                    className={r.openFindings > 0 ? "font-medium text-rose-700" : "text-slate-500"}
+                  >
+                    {r.openFindings > 0 ? `${formatCount(r.openFindings)} open` : "none"}
+                  </span>
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
       <div className="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-slate-600">

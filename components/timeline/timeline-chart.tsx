@@ -33,7 +33,11 @@ export function TimelineChart({ timeline: t }: { timeline: Timeline }) {
     );
   }
   return (
-    <div className="h-72 w-full" aria-hidden>
+    <div
+      className="h-72 w-full"
+      role="figure"
+      aria-label="Requests per version (stacked bars) and OPG paid (line) per bucket; the summary above says the same in words"
+    >
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart
           data={rows}

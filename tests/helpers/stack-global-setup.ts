@@ -11,6 +11,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     appUrl: string;
     ingestRateLimit: number;
+    /** The stack's DATA_DIR: the story's answer key is in devnet/story/manifest.json. */
+    dataDir: string;
   }
 }
 
@@ -22,6 +24,7 @@ export default async function setup(project: TestProject) {
   if (!browserAvailable()) {
     project.provide("appUrl", "");
     project.provide("ingestRateLimit", 0);
+    project.provide("dataDir", "");
     return;
   }
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "provenance-e2e-"));
@@ -45,6 +48,7 @@ export default async function setup(project: TestProject) {
   });
   project.provide("appUrl", stack.appUrl);
   project.provide("ingestRateLimit", ingestRateLimit);
+  project.provide("dataDir", tmp);
   return async () => {
     await stack.stop();
     await fs.rm(tmp, { recursive: true, force: true });

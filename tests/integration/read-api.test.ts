@@ -64,8 +64,12 @@ describe(`the read API on the devnet story (seed ${SEED}, ${REQUESTS} requests)`
     const t = (await timeline()).json as unknown as Timeline;
     const lane = t.lanes.find((l) => l.label === "v1.1.0")!;
     // The plan's rollback time, give or take the block's timestamp.
-    expect(Math.abs(Date.parse(lane.to!) - story.manifest.rollbackTime * 1000)).toBeLessThan(60_000);
-    expect(Math.abs(Date.parse(lane.from) - story.manifest.rolloutTime * 1000)).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(lane.to!) - story.manifest.rollbackTime * 1000)).toBeLessThan(
+      60_000,
+    );
+    expect(Math.abs(Date.parse(lane.from) - story.manifest.rolloutTime * 1000)).toBeLessThan(
+      60_000,
+    );
     expect(t.rollbackWindows).toEqual([
       expect.objectContaining({ label: "v1.1.0", to: lane.to, source: "revocation" }),
     ]);
