@@ -30,8 +30,8 @@ export async function resolveVersionIds(modelId: string, version: string): Promi
 }
 
 /**
- * Conditions for the filters on an inference-shaped relation (`alias` has model_version_id,
- * tee_id, signature_status; and payer/output_hash unless `rollup`). Appends to `into`.
+ * Conditions for the filters on an inference-shaped relation (`alias` has model_version_id
+ * and signature_status; and tee_id, payer and output_hash unless `rollup`). Appends to `into`.
  */
 export function filterConditions(
   into: SqlFilter,
@@ -45,9 +45,9 @@ export function filterConditions(
   };
   if (f.versionIds)
     into.where.push(`${alias}.model_version_id = ANY(${param(f.versionIds)}::uuid[])`);
-  if (f.enclave) into.where.push(`${alias}.tee_id = ${param(f.enclave)}`);
   if (f.status) into.where.push(`${alias}.signature_status = ${param(f.status)}::signature_status`);
   if (rollup) return;
+  if (f.enclave) into.where.push(`${alias}.tee_id = ${param(f.enclave)}`);
   if (f.payer) into.where.push(`${alias}.payer = ${param(f.payer)}`);
   if (f.agent) {
     into.where.push(
@@ -59,4 +59,4 @@ export function filterConditions(
 }
 
 /** Whether the filters need per-inference columns the hourly roll-up does not keep. */
-export const needsRawRows = (f: InferenceFilters) => Boolean(f.payer || f.agent);
+export const needsRawRows = (f: InferenceFilters) => Boolean(f.payer || f.agent || f.enclave);

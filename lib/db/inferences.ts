@@ -8,8 +8,7 @@ import type {
 } from "@/lib/api/schemas/inferences";
 import { encodeCursor } from "@/lib/api/schemas/query";
 import { getPool, getPrisma } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/generated/client";
-import { loadDownstream } from "@/lib/db/downstream";
+import { downstreamJsonSql, toDownstream } from "@/lib/db/downstream";
 import { filterConditions, resolveVersionIds, type SqlFilter } from "@/lib/db/inference-filters";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -106,170 +105,173 @@ export async function getOutputOrThrow(outputHash: string): Promise<OutputProven
   return { outputHash, inferences };
 }
 
-const INCLUDE = {
-  model: true,
-  modelVersion: true,
-  settlement: true,
-  batchLeaf: true,
-  hubEvent: true,
-  allocations: { include: { payment: true }, orderBy: { createdAt: "asc" } },
-  findings: { orderBy: { detectedAt: "asc" } },
-} satisfies Prisma.InferenceInclude;
-type LoadedInference = Prisma.InferenceGetPayload<{ include: typeof INCLUDE }>;
+/** The whole card, downstream graph included, in one statement: a lookup is one round trip. */
+const CARD_SQL = (where: string) => `
+  SELECT i.id, i.occurred_at, i.created_at, i.input_hash, i.output_hash, i.signature,
+         i.signature_status::text AS signature_status, i.verification_reason, i.receipt_id::text AS receipt_id,
+         i.session_id, i.payer, i.tee_id, i.orphaned_at, m.name AS model_name, m.kind AS model_kind,
+         mv.id::text AS version_id, mv.label AS version_label, mv.key AS version_key,
+         d.valid_from, d.valid_to, d.basis,
+         e.chain_id AS enclave_chain_id, e.endpoint, e.pcr_hash, e.enabled,
+         s.id::text AS s_id, s.chain_id AS s_chain_id, s.block_number::text AS s_block, s.block_hash AS s_block_hash,
+         s.tx_hash AS s_tx, s.log_index AS s_log, s.orphaned_at AS s_orphaned, s.kind::text AS s_kind, s.merkle_root,
+         l.leaf_index, l.proof_valid, l.proof, h.chain_id AS h_chain_id, h.block_number::text AS h_block,
+         COALESCE((SELECT json_agg(json_build_object('id', p.id, 'chainId', p.chain_id, 'blockNumber', p.block_number::text,
+                    'blockHash', p.block_hash, 'txHash', p.tx_hash, 'logIndex', p.log_index, 'orphanedAt', p.orphaned_at,
+                    'from', p.from_address, 'to', p.to_address, 'value', p.value::text, 'allocated', a.amount::text,
+                    'method', a.method) ORDER BY a.created_at, p.id)
+                     FROM payment_allocation a JOIN payment p ON p.id = a.payment_id WHERE a.inference_id = i.id), '[]') AS payments,
+         COALESCE((SELECT json_agg(json_build_object('id', f.id, 'kind', f.kind, 'severity', f.severity, 'message', f.message,
+                    'detectedAt', f.detected_at, 'resolvedAt', f.resolved_at) ORDER BY f.detected_at, f.id)
+                     FROM finding f WHERE f.inference_id = i.id), '[]') AS findings,
+         COALESCE((SELECT json_agg(x ORDER BY x."blockNumber") FROM (
+                     SELECT chain_id AS "chainId", block_number::text AS "blockNumber", block_hash AS "blockHash", tx_hash AS "txHash",
+                            log_index AS "logIndex", orphaned_at AS "orphanedAt" FROM settlement
+                      WHERE output_hash = i.output_hash AND input_hash = i.input_hash AND tee_id = i.tee_id AND orphaned_at IS NOT NULL
+                     UNION ALL
+                     SELECT chain_id, block_number::text, block_hash, tx_hash, log_index, orphaned_at FROM batch_leaf
+                      WHERE output_hash = i.output_hash AND input_hash = i.input_hash AND tee_id = i.tee_id AND orphaned_at IS NOT NULL) x), '[]')
+           AS orphaned_settlements,
+         ${downstreamJsonSql("i.output_hash")} AS downstream
+    FROM inference i
+    JOIN model m ON m.id = i.model_id
+    LEFT JOIN model_version mv ON mv.id = i.model_version_id
+    LEFT JOIN LATERAL (SELECT valid_from, valid_to, basis FROM deployment
+                        WHERE model_version_id = i.model_version_id AND superseded_at IS NULL ORDER BY valid_from LIMIT 1) d ON true
+    LEFT JOIN LATERAL (SELECT chain_id, endpoint, pcr_hash, enabled FROM enclave
+                        WHERE tee_id = i.tee_id ORDER BY orphaned_at DESC NULLS FIRST, block_number LIMIT 1) e ON true
+    LEFT JOIN settlement s ON s.id = i.settlement_id
+    LEFT JOIN batch_leaf l ON l.id = i.batch_leaf_id
+    LEFT JOIN hub_event h ON h.id = i.hub_event_id
+   WHERE ${where}
+   ORDER BY i.occurred_at, i.id LIMIT 20`;
 
-async function loadInference(where: { id: string } | { outputHash: string }) {
-  const rows = await getPrisma().inference.findMany({
-    where,
-    take: 20,
-    orderBy: { occurredAt: "asc" },
-    include: INCLUDE,
-  });
-  return Promise.all(rows.map(toDetail));
+interface CardRow {
+  id: string;
+  occurred_at: Date;
+  created_at: Date;
+  input_hash: string;
+  output_hash: string;
+  signature: string | null;
+  signature_status: string;
+  verification_reason: string | null;
+  receipt_id: string | null;
+  session_id: string | null;
+  payer: string | null;
+  tee_id: string | null;
+  orphaned_at: Date | null;
+  model_name: string;
+  model_kind: string;
+  version_id: string | null;
+  version_label: string | null;
+  version_key: string | null;
+  valid_from: Date | null;
+  valid_to: Date | null;
+  basis: string | null;
+  enclave_chain_id: number | null;
+  endpoint: string | null;
+  pcr_hash: string | null;
+  enabled: boolean | null;
+  s_id: string | null;
+  s_chain_id: number | null;
+  s_block: string | null;
+  s_block_hash: string | null;
+  s_tx: string | null;
+  s_log: number | null;
+  s_orphaned: Date | null;
+  s_kind: string | null;
+  merkle_root: string | null;
+  leaf_index: number | null;
+  proof_valid: boolean | null;
+  proof: string[] | null;
+  h_chain_id: number | null;
+  h_block: string | null;
+  payments: (InferenceDetail["payments"][number] & { orphanedAt: string | null })[];
+  findings: InferenceDetail["findings"];
+  orphaned_settlements: InferenceDetail["orphanedSettlements"];
+  downstream: Parameters<typeof toDownstream>[0];
 }
 
-const chainRef = (r: {
-  chainId: number;
-  blockNumber: bigint;
-  blockHash: string;
-  txHash: string;
-  logIndex: number;
-  orphanedAt: Date | null;
-}) => ({
-  chainId: r.chainId,
-  blockNumber: r.blockNumber.toString(),
-  blockHash: r.blockHash,
-  txHash: r.txHash,
-  logIndex: r.logIndex,
-  orphanedAt: iso(r.orphanedAt),
-});
+async function loadInference(where: { id: string } | { outputHash: string }) {
+  const [sql, value] =
+    "id" in where ? ["i.id = $1", where.id] : ["i.output_hash = $1", where.outputHash];
+  const { rows } = await getPool().query<CardRow>(CARD_SQL(sql), [value]);
+  return rows.map((r) => toDetail(r, toDownstream(r.downstream)));
+}
 
-async function toDetail(i: LoadedInference): Promise<InferenceDetail> {
-  const db = getPrisma();
-  const [deployment, enclave, orphanedSettlements, downstream] = await Promise.all([
-    i.modelVersionId
-      ? db.deployment.findFirst({
-          where: { modelVersionId: i.modelVersionId, supersededAt: null },
-          orderBy: { validFrom: "asc" },
-        })
-      : null,
-    i.teeId
-      ? db.enclave.findFirst({
-          where: { teeId: i.teeId },
-          orderBy: [{ orphanedAt: { sort: "desc", nulls: "first" } }, { blockNumber: "asc" }],
-        })
-      : null,
-    orphanedEvidence(i),
-    loadDownstream(i.outputHash),
-  ]);
+/** Postgres' JSON times ("2026-11-23T13:25:17.5+00:00") as the API's ISO form. */
+const isoText = (t: string | null) => (t ? new Date(t).toISOString() : null);
+
+function toDetail(r: CardRow, downstream: InferenceDetail["downstream"]): InferenceDetail {
   const live =
-    deployment === null
+    r.valid_from === null
       ? null
-      : deployment.validFrom <= i.occurredAt &&
-        (deployment.validTo === null || i.occurredAt < deployment.validTo);
-  const s = i.settlement;
-  const hubOrphan = i.orphanedAt && i.hubEvent;
+      : r.valid_from <= r.occurred_at && (r.valid_to === null || r.occurred_at < r.valid_to);
   return {
-    id: i.id,
-    model: { name: i.model.name, kind: i.model.kind },
-    version: i.modelVersion
-      ? { id: i.modelVersion.id, label: i.modelVersion.label, key: i.modelVersion.key }
-      : null,
+    id: r.id,
+    model: { name: r.model_name, kind: r.model_kind },
+    version:
+      r.version_id && r.version_label && r.version_key
+        ? { id: r.version_id, label: r.version_label, key: r.version_key }
+        : null,
     liveAtTime: live,
-    deployment: deployment
+    deployment: r.valid_from
+      ? { from: r.valid_from.toISOString(), to: iso(r.valid_to), basis: r.basis! }
+      : null,
+    occurredAt: r.occurred_at.toISOString(),
+    recordedAt: r.created_at.toISOString(),
+    enclave: r.tee_id
       ? {
-          from: deployment.validFrom.toISOString(),
-          to: iso(deployment.validTo),
-          basis: deployment.basis,
+          teeId: r.tee_id,
+          chainId: r.enclave_chain_id,
+          endpoint: r.endpoint,
+          pcrHash: r.pcr_hash,
+          enabled: r.enabled,
         }
       : null,
-    occurredAt: i.occurredAt.toISOString(),
-    recordedAt: i.createdAt.toISOString(),
-    enclave: i.teeId
+    inputHash: r.input_hash,
+    outputHash: r.output_hash,
+    signature: r.signature,
+    signatureStatus: r.signature_status,
+    verificationReason: r.verification_reason,
+    receiptId: r.receipt_id,
+    sessionId: r.session_id,
+    payer: r.payer,
+    settlement: r.s_id
       ? {
-          teeId: i.teeId,
-          chainId: enclave?.chainId ?? null,
-          endpoint: enclave?.endpoint ?? null,
-          pcrHash: enclave?.pcrHash ?? null,
-          enabled: enclave?.enabled ?? null,
+          id: r.s_id,
+          chainId: r.s_chain_id!,
+          blockNumber: r.s_block!,
+          blockHash: r.s_block_hash!,
+          txHash: r.s_tx!,
+          logIndex: r.s_log!,
+          orphanedAt: iso(r.s_orphaned),
+          kind: r.s_kind!,
+          batch:
+            r.leaf_index !== null
+              ? {
+                  leafIndex: r.leaf_index,
+                  merkleRoot: r.merkle_root,
+                  proofValid: r.proof_valid!,
+                  proof: r.proof ?? [],
+                }
+              : null,
         }
       : null,
-    inputHash: i.inputHash,
-    outputHash: i.outputHash,
-    signature: i.signature,
-    signatureStatus: i.signatureStatus,
-    verificationReason: i.verificationReason,
-    receiptId: i.receiptId,
-    sessionId: i.sessionId,
-    payer: i.payer,
-    settlement: s
-      ? {
-          ...chainRef(s),
-          id: s.id,
-          kind: s.kind,
-          batch: i.batchLeaf
-            ? {
-                leafIndex: i.batchLeaf.leafIndex,
-                merkleRoot: s.merkleRoot,
-                proofValid: i.batchLeaf.proofValid,
-                proof: i.batchLeaf.proof,
-              }
-            : null,
-        }
-      : null,
-    orphanedSettlements,
-    orphaned: hubOrphan
-      ? {
-          at: i.orphanedAt!.toISOString(),
-          chainId: i.hubEvent!.chainId,
-          blockNumber: i.hubEvent!.blockNumber.toString(),
-        }
-      : null,
-    payments: i.allocations.map((a) => ({
-      ...chainRef(a.payment),
-      id: a.payment.id,
-      from: a.payment.fromAddress,
-      to: a.payment.toAddress,
-      value: a.payment.value.toFixed(0),
-      allocated: a.amount.toFixed(0),
-      method: a.method,
+    orphanedSettlements: r.orphaned_settlements.map((o) => ({
+      ...o,
+      orphanedAt: isoText(o.orphanedAt),
     })),
-    findings: i.findings.map((f) => ({
-      id: f.id,
-      kind: f.kind,
-      severity: f.severity,
-      message: f.message,
-      detectedAt: f.detectedAt.toISOString(),
-      resolvedAt: iso(f.resolvedAt),
+    orphaned:
+      r.orphaned_at && r.h_block !== null
+        ? { at: r.orphaned_at.toISOString(), chainId: r.h_chain_id!, blockNumber: r.h_block }
+        : null,
+    payments: r.payments.map((p) => ({ ...p, orphanedAt: isoText(p.orphanedAt) })),
+    findings: r.findings.map((f) => ({
+      ...f,
+      detectedAt: isoText(f.detectedAt)!,
+      resolvedAt: isoText(f.resolvedAt),
     })),
     downstream,
   };
-}
-
-/** Settlements and batch leaves of the same hashes that a reorg orphaned. */
-async function orphanedEvidence(i: LoadedInference) {
-  if (!i.teeId) return [];
-  const { rows } = await getPool().query<{
-    chain_id: number;
-    block_number: string;
-    block_hash: string;
-    tx_hash: string;
-    log_index: number;
-    orphaned_at: Date;
-  }>(
-    `SELECT chain_id, block_number::text, block_hash, tx_hash, log_index, orphaned_at FROM settlement
-      WHERE output_hash = $1 AND input_hash = $2 AND tee_id = $3 AND orphaned_at IS NOT NULL
-     UNION ALL
-     SELECT chain_id, block_number::text, block_hash, tx_hash, log_index, orphaned_at FROM batch_leaf
-      WHERE output_hash = $1 AND input_hash = $2 AND tee_id = $3 AND orphaned_at IS NOT NULL
-      ORDER BY 2`,
-    [i.outputHash, i.inputHash, i.teeId],
-  );
-  return rows.map((r) => ({
-    chainId: r.chain_id,
-    blockNumber: r.block_number,
-    blockHash: r.block_hash,
-    txHash: r.tx_hash,
-    logIndex: r.log_index,
-    orphanedAt: r.orphaned_at.toISOString(),
-  }));
 }

@@ -32,74 +32,65 @@ type Row = Record<string, string>;
 const rows = async (sql: string, params: unknown[]) =>
   (await getPool().query<Row>(sql, params)).rows;
 
+/** Every use of a 32-byte hash, in one statement (one round trip): kind plus up to three facts. */
+const HASH_SQL = `
+  SELECT 'output' AS kind, i.id AS a, m.name AS b, NULL AS c, NULL AS d
+    FROM (SELECT id, model_id FROM inference WHERE output_hash = $1 LIMIT ${LIMIT}) i JOIN model m ON m.id = i.model_id
+  UNION ALL
+  SELECT 'input', i.id, m.name, NULL, NULL
+    FROM (SELECT id, model_id FROM inference WHERE input_hash = $1 LIMIT ${LIMIT}) i JOIN model m ON m.id = i.model_id
+  UNION ALL
+  SELECT 'enclave', e.chain_id::text,
+         (SELECT m.name FROM inference i JOIN model m ON m.id = i.model_id WHERE i.tee_id = $1 ORDER BY i.occurred_at DESC LIMIT 1),
+         NULL, NULL
+    FROM (SELECT DISTINCT chain_id FROM enclave WHERE tee_id = $1) e
+  UNION ALL
+  SELECT 'settlement', s.kind::text || ' settlement in block ' || s.block_number || ' on chain ' || s.chain_id
+           || CASE WHEN s.orphaned_at IS NOT NULL THEN ', orphaned by a reorg' ELSE '' END,
+         (SELECT min(i.id) FROM inference i WHERE i.settlement_id = s.id),
+         (SELECT count(*)::text FROM inference i WHERE i.settlement_id = s.id), NULL
+    FROM (SELECT * FROM settlement WHERE tx_hash = $1 LIMIT ${LIMIT}) s
+  UNION ALL
+  SELECT 'payment', 'payment of ' || p.value || ' OPG base units on chain ' || p.chain_id,
+         (SELECT min(a.inference_id) FROM payment_allocation a WHERE a.payment_id = p.id), NULL, NULL
+    FROM (SELECT * FROM payment WHERE tx_hash = $1 LIMIT ${LIMIT}) p
+  UNION ALL
+  SELECT 'agent action', a.summary, NULL, NULL, NULL
+    FROM (SELECT summary FROM agent_action WHERE content_key = $1 OR tx_hash = $1 LIMIT ${LIMIT}) a`;
+
 async function searchHash(hash: string): Promise<SearchHit[]> {
-  const [outputs, inputs, enclaves, settlements, payments, actions] = await Promise.all([
-    rows(
-      `SELECT i.id, m.name FROM inference i JOIN model m ON m.id = i.model_id WHERE i.output_hash = $1 LIMIT ${LIMIT}`,
-      [hash],
-    ),
-    rows(
-      `SELECT i.id, m.name FROM inference i JOIN model m ON m.id = i.model_id WHERE i.input_hash = $1 LIMIT ${LIMIT}`,
-      [hash],
-    ),
-    rows(
-      `SELECT e.chain_id::text, m.name FROM (SELECT DISTINCT chain_id FROM enclave WHERE tee_id = $1) e
-         LEFT JOIN LATERAL (SELECT m.name FROM model m
-                             WHERE EXISTS (SELECT 1 FROM inference i WHERE i.tee_id = $1 AND i.model_id = m.id)) m ON true`,
-      [hash],
-    ),
-    rows(
-      `SELECT s.kind::text, s.block_number::text, s.chain_id::text, s.orphaned_at::text AS orphaned,
-              (SELECT min(i.id) FROM inference i WHERE i.settlement_id = s.id) AS inference_id,
-              (SELECT count(*)::text FROM inference i WHERE i.settlement_id = s.id) AS n
-         FROM settlement s WHERE s.tx_hash = $1 LIMIT ${LIMIT}`,
-      [hash],
-    ),
-    rows(
-      `SELECT p.value::text, p.chain_id::text, (SELECT min(a.inference_id) FROM payment_allocation a WHERE a.payment_id = p.id) AS inference_id
-         FROM payment p WHERE p.tx_hash = $1 LIMIT ${LIMIT}`,
-      [hash],
-    ),
-    rows(
-      `SELECT a.summary FROM agent_action a WHERE a.content_key = $1 OR a.tx_hash = $1 LIMIT ${LIMIT}`,
-      [hash],
-    ),
-  ]);
-  return [
-    ...outputs.map((r) => ({
-      kind: "output",
-      label: hash,
-      detail: `output of ${r.name}`,
-      href: outputHref(hash),
-    })),
-    ...inputs.map((r) => ({
-      kind: "input",
-      label: r.id!,
-      detail: `input to ${r.name}`,
-      href: inferenceHref(r.id!),
-    })),
-    ...enclaves.map((r) => ({
-      kind: "enclave",
-      label: hash,
-      detail: r.name
-        ? `enclave on chain ${r.chain_id} serving ${r.name}`
-        : `enclave on chain ${r.chain_id}`,
-      href: r.name ? modelHref(r.name, { enclave: hash }) : null,
-    })),
-    ...settlements.map((r) => ({
-      kind: "settlement",
-      label: hash,
-      detail: `${r.kind} settlement in block ${r.block_number} on chain ${r.chain_id}, ${r.n} inference(s)${r.orphaned ? ", orphaned by a reorg" : ""}`,
-      href: r.inference_id && r.n === "1" ? inferenceHref(r.inference_id) : null,
-    })),
-    ...payments.map((r) => ({
-      kind: "payment",
-      label: hash,
-      detail: `payment of ${r.value} OPG base units on chain ${r.chain_id}`,
-      href: r.inference_id ? inferenceHref(r.inference_id) : null,
-    })),
-    ...actions.map((r) => ({ kind: "agent action", label: hash, detail: r.summary!, href: null })),
-  ];
+  const found = await rows(HASH_SQL, [hash]);
+  return found.map((r): SearchHit => {
+    switch (r.kind) {
+      case "output":
+        return { kind: "output", label: hash, detail: `output of ${r.b}`, href: outputHref(hash) };
+      case "input":
+        return { kind: "input", label: r.a!, detail: `input to ${r.b}`, href: inferenceHref(r.a!) };
+      case "enclave":
+        return {
+          kind: "enclave",
+          label: hash,
+          detail: r.b ? `enclave on chain ${r.a}, last serving ${r.b}` : `enclave on chain ${r.a}`,
+          href: r.b ? modelHref(r.b, { enclave: hash }) : null,
+        };
+      case "settlement":
+        return {
+          kind: "settlement",
+          label: hash,
+          detail: `${r.a}, ${r.c} inference(s)`,
+          href: r.b && r.c === "1" ? inferenceHref(r.b) : null,
+        };
+      case "payment":
+        return {
+          kind: "payment",
+          label: hash,
+          detail: r.a!,
+          href: r.b ? inferenceHref(r.b) : null,
+        };
+      default:
+        return { kind: "agent action", label: hash, detail: r.a!, href: null };
+    }
+  });
 }
 
 async function searchAddress(address: string): Promise<SearchHit[]> {

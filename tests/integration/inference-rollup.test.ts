@@ -10,12 +10,12 @@ const hex = (rng: Rng, bytes: number) => `0x${rng.bytes(bytes).toString("hex")}`
 
 /** What the roll-up must equal: the same grouping computed from scratch. */
 const FROM_SCRATCH = `
-  SELECT i.model_id, date_trunc('hour', i.occurred_at, 'UTC') AS hour, i.model_version_id, i.tee_id,
+  SELECT i.model_id, date_trunc('hour', i.occurred_at, 'UTC') AS hour, i.model_version_id,
          i.signature_status::text, i.orphaned_at IS NOT NULL AS orphaned, count(*)::int AS requests,
          COALESCE(sum((SELECT sum(amount) FROM payment_allocation a WHERE a.inference_id = i.id)), 0)::text AS paid
-    FROM inference i GROUP BY 1, 2, 3, 4, 5, 6`;
+    FROM inference i GROUP BY 1, 2, 3, 4, 5`;
 const ROLLUP = `
-  SELECT model_id, hour, model_version_id, tee_id, signature_status::text, orphaned, requests, paid::text
+  SELECT model_id, hour, model_version_id, signature_status::text, orphaned, requests, paid::text
     FROM inference_rollup`;
 
 const key = (r: Record<string, unknown>) => JSON.stringify(Object.values(r));

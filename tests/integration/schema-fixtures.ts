@@ -270,7 +270,6 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     modelId,
     hour: at("2025-01-01T00:00:00.000Z"),
     modelVersionId: badVersion.id as string,
-    teeId: hash32(0xe1),
     signatureStatus: "invalid",
     orphaned: true,
     requests: 2_000_000_000,

@@ -12,7 +12,6 @@ CREATE TABLE "inference_rollup" (
     "model_id" UUID NOT NULL,
     "hour" TIMESTAMPTZ(3) NOT NULL,
     "model_version_id" UUID,
-    "tee_id" TEXT,
     "signature_status" "signature_status" NOT NULL,
     "orphaned" BOOLEAN NOT NULL,
     "requests" INTEGER NOT NULL,
@@ -29,6 +28,9 @@ ALTER TABLE "inference_rollup" ADD CONSTRAINT "inference_rollup_model_version_id
 CREATE INDEX "inference_model_id_occurred_at_id_idx" ON "inference"("model_id", "occurred_at", "id");
 CREATE INDEX "inference_payer_occurred_at_idx" ON "inference"("payer", "occurred_at");
 CREATE INDEX "inference_occurred_at_id_idx" ON "inference"("occurred_at", "id");
+-- The enclave filter reads rows by enclave and time (the roll-up does not split by enclave).
+DROP INDEX "inference_tee_id_idx";
+CREATE INDEX "inference_tee_id_occurred_at_idx" ON "inference"("tee_id", "occurred_at");
 -- Findings carry the model and the time of what they are about, so a timeline's markers and
 -- a model's open-finding count are index reads; the list pages newest first across kinds.
 ALTER TABLE "finding" ADD COLUMN "model_id" UUID, ADD COLUMN "subject_at" TIMESTAMPTZ(3);
@@ -41,21 +43,22 @@ CREATE INDEX "finding_detected_at_idx" ON "finding"("detected_at");
 CREATE INDEX "agent_action_citation_action_id_idx" ON "agent_action_citation"("action_id");
 
 /** Recomputes the roll-up rows of the given (model, UTC hour) pairs from inference and allocations. */
+-- Note: LATERAL with OFFSET 0 (which stops the planner flattening it) keeps every read an
+-- index range scan per (model, hour): the planner cannot estimate an array's length, and a
+-- hash join would scan the whole inference table on every statement that touches one row.
 CREATE FUNCTION "refresh_inference_rollup"(p_models UUID[], p_hours TIMESTAMPTZ[]) RETURNS void
 LANGUAGE sql AS $$
   WITH k AS (SELECT DISTINCT u.m, u.h FROM unnest(p_models, p_hours) AS u(m, h)),
   gone AS (DELETE FROM inference_rollup r USING k WHERE r.model_id = k.m AND r.hour = k.h)
-  INSERT INTO inference_rollup (model_id, hour, model_version_id, tee_id, signature_status, orphaned, requests, paid)
-  SELECT model_id, h, model_version_id, tee_id, signature_status, orphaned, sum(n), sum(amount)
-    FROM (SELECT i.model_id, k.h, i.model_version_id, i.tee_id, i.signature_status,
-                 i.orphaned_at IS NOT NULL AS orphaned, 1 AS n, 0::numeric AS amount
-            FROM k JOIN inference i ON i.model_id = k.m AND i.occurred_at >= k.h AND i.occurred_at < k.h + interval '1 hour'
-          UNION ALL
-          SELECT i.model_id, k.h, i.model_version_id, i.tee_id, i.signature_status,
-                 i.orphaned_at IS NOT NULL, 0, a.amount
-            FROM k JOIN inference i ON i.model_id = k.m AND i.occurred_at >= k.h AND i.occurred_at < k.h + interval '1 hour'
-            JOIN payment_allocation a ON a.inference_id = i.id) s
-   GROUP BY model_id, h, model_version_id, tee_id, signature_status, orphaned;
+  INSERT INTO inference_rollup (model_id, hour, model_version_id, signature_status, orphaned, requests, paid)
+  SELECT k.m, k.h, x.model_version_id, x.signature_status, x.orphaned, count(*), COALESCE(sum(x.paid), 0)
+    FROM k CROSS JOIN LATERAL (
+           SELECT i.model_version_id, i.signature_status, i.orphaned_at IS NOT NULL AS orphaned,
+                  (SELECT sum(a.amount) FROM payment_allocation a WHERE a.inference_id = i.id) AS paid
+             FROM inference i
+            WHERE i.model_id = k.m AND i.occurred_at >= k.h AND i.occurred_at < k.h + interval '1 hour'
+           OFFSET 0) x
+   GROUP BY k.m, k.h, x.model_version_id, x.signature_status, x.orphaned;
 $$;
 
 /** Statement trigger on inference: the hours of the rows before and after the statement. */
@@ -92,16 +95,17 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     SELECT array_agg(model_id), array_agg(h) INTO models, hours
       FROM (SELECT DISTINCT i.model_id, date_trunc('hour', i.occurred_at, 'UTC') AS h
-              FROM new_rows a JOIN inference i ON i.id = a.inference_id) s;
+              FROM new_rows a CROSS JOIN LATERAL (SELECT model_id, occurred_at FROM inference WHERE id = a.inference_id) i) s;
   ELSIF TG_OP = 'UPDATE' THEN
     SELECT array_agg(model_id), array_agg(h) INTO models, hours
       FROM (SELECT i.model_id, date_trunc('hour', i.occurred_at, 'UTC') AS h
               FROM (SELECT inference_id FROM new_rows UNION SELECT inference_id FROM old_rows) a
-              JOIN inference i ON i.id = a.inference_id GROUP BY 1, 2) s;
+              CROSS JOIN LATERAL (SELECT model_id, occurred_at FROM inference WHERE id = a.inference_id) i
+             GROUP BY 1, 2) s;
   ELSE
     SELECT array_agg(model_id), array_agg(h) INTO models, hours
       FROM (SELECT DISTINCT i.model_id, date_trunc('hour', i.occurred_at, 'UTC') AS h
-              FROM old_rows a JOIN inference i ON i.id = a.inference_id) s;
+              FROM old_rows a CROSS JOIN LATERAL (SELECT model_id, occurred_at FROM inference WHERE id = a.inference_id) i) s;
   END IF;
   IF models IS NOT NULL THEN PERFORM refresh_inference_rollup(models, hours); END IF;
   RETURN NULL;

@@ -1,0 +1,207 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrate";
+import { measureLcp } from "./lib/lcp";
+import { explainAll, recordQueries } from "./lib/plan-check";
+import {
+  createSynthetic,
+  hashOf,
+  HOT_MODEL,
+  loadSynthetic,
+  randomIndex,
+  SPAN_DAYS,
+} from "./lib/synthetic";
+
+const HELP = `npm run bench:queries [-- --sizes 1000000,5000000] [--runs 40] [--no-lcp]
+
+Loads synthetic provenance data with COPY into a fresh embedded PostgreSQL (or DATABASE_URL's
+server, into a new database), growing it to each size in turn, and at each size runs the
+read API's own verbs --runs times, printing p50/p95: the model timeline for 24 h and for 30
+days, inference lookup by output hash (the whole provenance card), the paged inference list
+(first page and a deep page), and search. It EXPLAINs every statement those verbs send and
+fails if one scans a big table sequentially. At the first size it also measures the model
+timeline page's largest contentful paint in Chromium. Targets at the largest size: timeline
+p95 < 150 ms, lookups p95 < 5 ms, list page p95 < 50 ms; LCP < 1.5 s at 1M rows.
+Exits 1 when a target is missed.`;
+
+const TARGETS: Record<string, number> = {
+  "timeline 24 h": 150,
+  "timeline 30 days": 150,
+  "lookup by output hash": 5,
+  "search by output hash": 5,
+  "list page (first)": 50,
+  "list page (deep)": 50,
+};
+const LCP_TARGET_MS = 1500;
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string" },
+      runs: { type: "string" },
+      "no-lcp": { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) return console.log(HELP);
+  const sizes = (values.sizes ?? "1000000,5000000").split(",").map(Number);
+  const runs = Number(values.runs ?? 40);
+  if (
+    !sizes.every((n) => Number.isInteger(n) && n >= 1000) ||
+    sizes.some((n, i) => i > 0 && n <= sizes[i - 1]!)
+  ) {
+    throw new Error("--sizes must be increasing whole numbers of at least 1,000");
+  }
+  if (!Number.isInteger(runs) || runs < 5)
+    throw new Error("--runs must be a whole number of at least 5");
+
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "bench-queries-"));
+  await fs.chmod(dir, 0o755);
+  const stops: (() => Promise<void>)[] = [];
+  let failed = false;
+  try {
+    const url = await freshDatabase(dir, stops);
+    await applyMigrations(url);
+    // The read verbs reach the database through lib/db/client, which reads DATABASE_URL.
+    process.env.DATABASE_URL = url;
+    stops.push(async () => (await import("@/lib/db/client")).closeDb());
+    const verbs = {
+      timeline: (await import("@/lib/db/timeline")).getModelTimeline,
+      output: (await import("@/lib/db/inferences")).getOutputOrThrow,
+      list: (await import("@/lib/db/inferences")).listInferences,
+      search: (await import("@/lib/db/search")).searchEvidence,
+    };
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    stops.push(() => client.end());
+    const total = sizes.at(-1)!;
+    const synthetic = await createSynthetic(client, total);
+    const end = synthetic.end.getTime();
+    for (const [n, size] of sizes.entries()) {
+      const began = Date.now();
+      await loadSynthetic(client, synthetic, size, (done) =>
+        process.stdout.write(`\rloading: ${fmt(done)} of ${fmt(size)} inferences`),
+      );
+      const loadSeconds = (Date.now() - began) / 1000;
+      const { rows } = await client.query<{ n: string; bytes: string }>(
+        "SELECT (SELECT count(*) FROM inference)::text AS n, pg_size_pretty(pg_database_size(current_database())) AS bytes",
+      );
+      console.log(
+        `\n\n== ${fmt(Number(rows[0]!.n))} inferences (${rows[0]!.bytes} on disk; loaded in ${loadSeconds.toFixed(0)} s) ==`,
+      );
+      // Synthetic inference i happens at a time proportional to i over `total`.
+      const newest = end - SPAN_DAYS * 86_400_000 + (size / total) * SPAN_DAYS * 86_400_000;
+      const listQuery = { model: HOT_MODEL, limit: 50 } as const;
+      const cases: Record<string, () => Promise<unknown>> = {
+        "timeline 24 h": () => {
+          const to = newest - Math.random() * 20 * 86_400_000;
+          return verbs.timeline(HOT_MODEL, { from: new Date(to - 86_400_000), to: new Date(to) });
+        },
+        "timeline 30 days": () => {
+          const to = newest - Math.random() * 5 * 86_400_000;
+          return verbs.timeline(HOT_MODEL, {
+            from: new Date(to - 30 * 86_400_000),
+            to: new Date(to),
+          });
+        },
+        "lookup by output hash": () => verbs.output(hashOf(2, randomIndex(size))),
+        "search by output hash": () => verbs.search(hashOf(2, randomIndex(size))),
+        "list page (first)": () => verbs.list(listQuery),
+        "list page (deep)": () =>
+          verbs.list({
+            ...listQuery,
+            cursor: { at: new Date(newest - Math.random() * 60 * 86_400_000), id: "inf_~" },
+          }),
+      };
+      const final = n === sizes.length - 1;
+      console.log(
+        `${"query".padEnd(24)}${"p50".padStart(10)}${"p95".padStart(10)}   target (p95, at ${fmt(total)})`,
+      );
+      for (const [name, run] of Object.entries(cases)) {
+        await run(); // warm the cache and the plan
+        const times: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          const t0 = performance.now();
+          await run();
+          times.push(performance.now() - t0);
+        }
+        times.sort((a, b) => a - b);
+        const p95 = percentile(times, 95);
+        const target = TARGETS[name]!;
+        const verdict = final ? (p95 < target ? "ok" : "MISSED") : "";
+        if (final && p95 >= target) failed = true;
+        console.log(
+          `${name.padEnd(24)}${`${percentile(times, 50).toFixed(1)} ms`.padStart(10)}${`${p95.toFixed(1)} ms`.padStart(10)}   < ${target} ms ${verdict}`,
+        );
+      }
+      // Every statement the verbs send, explained: a sequential scan of a big table fails.
+      const recorded = await recordQueries(async () => {
+        for (const run of Object.values(cases)) await run();
+      });
+      const scans = await explainAll(client, recorded, n === 0);
+      if (scans.length > 0) {
+        failed = true;
+        console.log(`\nSEQUENTIAL SCANS on big tables (${scans.length}):`);
+        for (const s of scans)
+          console.log(`  ${s.table}: ${s.sql.replace(/\s+/g, " ").slice(0, 160)}…`);
+      } else {
+        console.log(
+          `plans: ${recorded.length} statements explained, no sequential scan of a big table`,
+        );
+      }
+      if (n === 0 && !values["no-lcp"]) {
+        const lcp = await measureLcp({ databaseUrl: url, model: HOT_MODEL, loads: 7 });
+        const ok = lcp.p50 < LCP_TARGET_MS;
+        if (!ok) failed = true;
+        console.log(
+          `\nmodel timeline page, largest contentful paint in Chromium (${lcp.loads} loads, ${fmt(size)} inferences): p50 ${fmt(Math.round(lcp.p50))} ms, worst ${fmt(Math.round(lcp.max))} ms; target < ${fmt(LCP_TARGET_MS)} ms ${ok ? "ok" : "MISSED"}`,
+        );
+      }
+    }
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+  console.log(
+    failed ? "\nbench:queries: a target was missed" : "\nbench:queries: every target met",
+  );
+  process.exitCode = failed ? 1 : 0;
+}
+
+/** A new database on DATABASE_URL's server, or an embedded PostgreSQL in `dir`. */
+async function freshDatabase(dir: string, stops: (() => Promise<void>)[]): Promise<string> {
+  const name = `bench_queries_${process.pid}`;
+  let admin = process.env.DATABASE_URL;
+  if (!admin) {
+    const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg") });
+    stops.push(() => db.stop());
+    admin = db.url;
+  }
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  stops.push(async () => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  });
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:queries failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});

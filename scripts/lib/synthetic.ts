@@ -1,0 +1,287 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+
+/**
+ * Synthetic provenance data for the query benchmark, loaded with COPY in time order so each
+ * statement's roll-up refresh touches only the hours it wrote. Shape, per N inferences:
+ * 8 models (one "hot" model takes half the traffic), 3 versions each with bitemporal
+ * deployments (v1.1.0 of every model revoked after a window), 24 enclaves, 2,000 payers,
+ * one individual settlement per 10 inferences, one payment per 20 (allocated over 4
+ * inferences), one agent action per 50 (citing an output) plus one per 200 citing an
+ * earlier action, and one finding per 200. Spread over the 90 days before `end`.
+ */
+export const SPAN_DAYS = 90;
+export const MODELS = 8;
+export const HOT_MODEL = "llm:bench/hot-model";
+const CHUNK = 100_000;
+const ENCLAVES = 24;
+const PAYERS = 2000;
+const AGENTS = 50;
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
+/** A 32-byte hash unique to (kind, i), spread over the key space. */
+export const hashOf = (kind: number, i: number) =>
+  `0x${hex(Math.imul(i + 1, 2654435761) >>> 0, 8)}${hex(kind, 2)}${hex(i, 54)}`;
+const address = (kind: number, i: number) => `0x${hex(kind, 2)}${hex(i, 38)}`;
+const modelName = (m: number) => (m === 0 ? HOT_MODEL : `llm:bench/model-${m}`);
+/** Which model inference i belongs to: half to the hot model, the rest spread. */
+const modelOf = (i: number) => (i % 2 === 0 ? 0 : 1 + (i % (MODELS - 1)));
+
+export interface Synthetic {
+  modelIds: string[];
+  versionIds: string[][];
+  end: Date;
+  /** How many inferences are loaded so far. */
+  loaded: number;
+  total: number;
+}
+
+async function copy(
+  client: pg.ClientBase,
+  table: string,
+  columns: string[],
+  lines: Iterable<string>,
+) {
+  const t0 = Date.now();
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`));
+  await pipeline(Readable.from(lines), stream);
+  if (process.env.BENCH_DEBUG) console.log(`${table}: ${Date.now() - t0} ms`);
+}
+
+/** Models, versions, deployments, chain and sources: the fixed part. */
+export async function createSynthetic(
+  client: pg.ClientBase,
+  total: number,
+  end = new Date(),
+): Promise<Synthetic> {
+  const start = new Date(end.getTime() - SPAN_DAYS * 86_400_000);
+  await client.query(
+    `INSERT INTO chain (id, name, rpc_url, finality_depth) VALUES (10740, 'OG (bench)', 'http://x', 32), (8453, 'Base (bench)', 'http://x', 64)`,
+  );
+  await client.query(
+    `INSERT INTO source (chain_id, kind, address, abi_version, from_block, label) VALUES
+       (10740, 'settlement_relay', '0x${"5".repeat(40)}', 2, 0, 'relay'), (8453, 'opg_token', '0x${"6".repeat(40)}', 1, 0, 'OPG')`,
+  );
+  const modelIds: string[] = [];
+  const versionIds: string[][] = [];
+  for (let m = 0; m < MODELS; m++) {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO model (name, kind) VALUES ($1, 'llm') RETURNING id`,
+      [modelName(m)],
+    );
+    modelIds.push(rows[0]!.id);
+    const versions: string[] = [];
+    for (const [v, label] of ["v1.0.0", "v1.1.0", "v1.2.0"].entries()) {
+      const pcr = hashOf(200 + m, v);
+      const { rows: vr } = await client.query<{ id: string }>(
+        `INSERT INTO model_version (model_id, label, key, pcr_hash) VALUES ($1, $2, 'pcr:' || $3, $3) RETURNING id`,
+        [rows[0]!.id, label, pcr],
+      );
+      versions.push(vr[0]!.id);
+    }
+    versionIds.push(versions);
+    const at = (f: number) => new Date(start.getTime() + f * (end.getTime() - start.getTime()));
+    // v1.0.0 throughout; v1.1.0 from 40% to 55% (revoked); v1.2.0 from 55%.
+    await client.query(
+      `INSERT INTO deployment (model_id, model_version_id, valid_from, valid_to, basis, recorded_at) VALUES
+         ($1, $2, $5, NULL, 'approval', $5), ($1, $3, $6, $7, 'revocation', $7), ($1, $4, $7, NULL, 'approval', $7)`,
+      [rows[0]!.id, versions[0], versions[1], versions[2], start, at(0.4), at(0.55)],
+    );
+  }
+  return { modelIds, versionIds, end, loaded: 0, total };
+}
+
+/** Loads inferences [s.loaded, upTo) and everything hanging off them, in chunks, in time order. */
+export async function loadSynthetic(
+  client: pg.ClientBase,
+  s: Synthetic,
+  upTo: number,
+  onProgress: (done: number) => void,
+) {
+  const span = SPAN_DAYS * 86_400_000;
+  const start = s.end.getTime() - span;
+  // Inference i happens at a time proportional to i over the whole planned total.
+  const time = (i: number) => new Date(start + Math.floor((i / s.total) * span)).toISOString();
+  const versionAt = (i: number) => {
+    const f = i / s.total;
+    if (f < 0.4) return 0;
+    if (f < 0.55) return i % 3 === 0 ? 0 : 1;
+    return i % 4 === 0 ? 0 : 2;
+  };
+  const relay = (
+    await client.query<{ id: string }>(`SELECT id FROM source WHERE kind = 'settlement_relay'`)
+  ).rows[0]!.id;
+  const token = (
+    await client.query<{ id: string }>(`SELECT id FROM source WHERE kind = 'opg_token'`)
+  ).rows[0]!.id;
+  const statuses = [
+    "valid",
+    "valid",
+    "valid",
+    "valid",
+    "valid",
+    "valid",
+    "valid",
+    "invalid",
+    "no_key",
+    "valid",
+  ];
+  for (let lo = s.loaded; lo < upTo; lo += CHUNK) {
+    const hi = Math.min(upTo, lo + CHUNK);
+    const range = (f: (i: number) => string | null, every = 1, offset = 0) =>
+      (function* () {
+        for (let i = lo; i < hi; i++)
+          if (i % every === offset) {
+            const line = f(i);
+            if (line !== null) yield line;
+          }
+      })();
+    await client.query("BEGIN");
+    await copy(
+      client,
+      "settlement",
+      [
+        "id",
+        "chain_id",
+        "block_number",
+        "block_hash",
+        "tx_hash",
+        "log_index",
+        "block_time",
+        "source_id",
+        "kind",
+        "tee_id",
+        "input_hash",
+        "output_hash",
+      ],
+      range(
+        (i) =>
+          `${uuidOf(1, i)}\t10740\t${i}\t${hashOf(3, i)}\t${hashOf(4, i)}\t0\t${time(i)}\t${relay}\tindividual\t${hashOf(5, i % ENCLAVES)}\t${hashOf(1, i)}\t${hashOf(2, i)}\n`,
+        10,
+      ),
+    );
+    await copy(
+      client,
+      "inference",
+      [
+        "id",
+        "model_id",
+        "model_version_id",
+        "input_hash",
+        "output_hash",
+        "occurred_at",
+        "tee_id",
+        "signature_status",
+        "settlement_id",
+        "session_id",
+        "payer",
+      ],
+      range((i) => {
+        const m = modelOf(i);
+        return `inf_${hex(i, 32)}\t${s.modelIds[m]}\t${s.versionIds[m]![versionAt(i)]}\t${hashOf(1, i)}\t${hashOf(2, i)}\t${time(i)}\t${hashOf(5, i % ENCLAVES)}\t${statuses[i % 10]}\t${i % 10 === 0 ? uuidOf(1, i) : "\\N"}\tsession-${Math.floor(i / 4)}\t${address(7, i % PAYERS)}\n`;
+      }),
+    );
+    await copy(
+      client,
+      "payment",
+      [
+        "id",
+        "chain_id",
+        "block_number",
+        "block_hash",
+        "tx_hash",
+        "log_index",
+        "source_id",
+        "token",
+        "from_address",
+        "to_address",
+        "value",
+        "settle_event",
+        "session_id",
+        "occurred_at",
+      ],
+      range(
+        (i) =>
+          `${uuidOf(2, i)}\t8453\t${i}\t${hashOf(8, i)}\t${hashOf(9, i)}\t0\t${token}\t0x${"6".repeat(40)}\t${address(7, i % PAYERS)}\t${address(9, 1)}\t${(BigInt(1 + (i % 50)) * 10n ** 16n).toString()}\tSettled\tsession-${Math.floor(i / 4)}\t${time(i)}\n`,
+        20,
+      ),
+    );
+    await copy(
+      client,
+      "payment_allocation",
+      ["payment_id", "inference_id", "amount", "method"],
+      range((i) =>
+        i % 20 < 4
+          ? `${uuidOf(2, i - (i % 20))}\tinf_${hex(i, 32)}\t${((BigInt(1 + ((i - (i % 20)) % 50)) * 10n ** 16n) / 4n).toString()}\tsession_equal_split\n`
+          : null,
+      ),
+    );
+    await copy(
+      client,
+      "agent_action",
+      [
+        "id",
+        "agent",
+        "chain_id",
+        "kind",
+        "summary",
+        "occurred_at",
+        "statement",
+        "signature",
+        "content_key",
+      ],
+      range(
+        (i) =>
+          `${uuidOf(3, i)}\t${address(10, i % AGENTS)}\t8453\t${i % 100 === 0 ? "settings_change" : "onchain_tx"}\tActed on output ${i}\t${time(i)}\t{}\t0x00\t${hashOf(11, i)}\n`,
+        50,
+      ),
+    );
+    await copy(
+      client,
+      "agent_action_citation",
+      ["action_id", "output_hash", "cited_action_id"],
+      range(
+        (i) =>
+          i % 200 === 0 && i >= 50
+            ? `${uuidOf(3, i)}\t\\N\t${uuidOf(3, i - 50)}\n`
+            : `${uuidOf(3, i)}\t${hashOf(2, i)}\t\\N\n`,
+        50,
+      ),
+    );
+    await copy(
+      client,
+      "finding",
+      [
+        "kind",
+        "severity",
+        "message",
+        "evidence",
+        "dedupe_key",
+        "inference_id",
+        "model_id",
+        "subject_at",
+      ],
+      range(
+        (i) =>
+          `revoked_runtime\twarning\tServed by a runtime later revoked (synthetic).\t{}\tbench:${i}\tinf_${hex(i, 32)}\t${s.modelIds[modelOf(i)]}\t${time(i)}\n`,
+        200,
+      ),
+    );
+    await client.query("COMMIT");
+    s.loaded = hi;
+    onProgress(hi);
+  }
+  await client.query("ANALYZE");
+}
+
+/** A deterministic UUID per (kind, i), so rows can reference each other across chunks. */
+function uuidOf(kind: number, i: number): string {
+  const h = `${hex(kind, 4)}${hex(i, 28)}`;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A random existing inference index for lookups. */
+export const randomIndex = (loaded: number) => Math.floor(Math.random() * loaded);
+export { modelOf, modelName };
