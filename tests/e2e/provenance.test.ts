@@ -31,7 +31,8 @@ describe.skipIf(!browserAvailable())("timelines and provenance pages in Chromium
       const body = (await res.json()) as { groups?: { kind: string; open: number }[] };
       const open = body.groups?.find((g) => g.kind === "stale_after_rollback")?.open ?? 0;
       if (open === manifest.faults.staleAfterRollback.length) break;
-      if (Date.now() > deadline) throw new Error(`The story was not linked in 2 min (${open} stale).`);
+      if (Date.now() > deadline)
+        throw new Error(`The story was not linked in 2 min (${open} stale).`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   }, 180_000);

@@ -33,7 +33,7 @@ export async function callRoute(
 }
 
 /** Points the app's database handles at a test database; call before importing routes. */
-export function useDatabase(url: string, extra: Record<string, string> = {}) {
+export function pointAppAtDatabase(url: string, extra: Record<string, string> = {}) {
   process.env.DATABASE_URL = url;
   Object.assign(process.env, extra);
 }

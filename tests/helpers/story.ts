@@ -4,7 +4,7 @@ import path from "node:path";
 import { startDevnet, type Devnet } from "@/lib/devnet";
 import { deliverOutbox, playStory, type StoryManifest } from "@/lib/devnet/scenario";
 import { createTestDatabase, type TestDatabase } from "./db";
-import { callRoute, useDatabase } from "./route";
+import { callRoute, pointAppAtDatabase } from "./route";
 
 export interface PlayedStory {
   db: TestDatabase;
@@ -25,7 +25,7 @@ export async function playStoryIntoTestDatabase(
   requests: number,
 ): Promise<PlayedStory> {
   const db = await createTestDatabase();
-  useDatabase(db.url, { INGEST_RATE_LIMIT_PER_MINUTE: "100000" });
+  pointAppAtDatabase(db.url, { INGEST_RATE_LIMIT_PER_MINUTE: "100000" });
   const receipts = await import("@/app/api/v1/receipts/route");
   const actions = await import("@/app/api/v1/agent-actions/route");
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "story-test-"));

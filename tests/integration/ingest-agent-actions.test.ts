@@ -9,7 +9,7 @@ import {
   type AgentActionMessage,
 } from "@/lib/evidence/agent-action";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { callRoute, useDatabase } from "../helpers/route";
+import { callRoute, pointAppAtDatabase } from "../helpers/route";
 
 let db: TestDatabase;
 let POST: (request: Request, context: unknown) => Promise<Response>;
@@ -51,7 +51,7 @@ const countRows = async () => ({
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  useDatabase(db.url);
+  pointAppAtDatabase(db.url);
   ({ POST } = await import("@/app/api/v1/agent-actions/route"));
 });
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { callRoute, useDatabase } from "../helpers/route";
+import { callRoute, pointAppAtDatabase } from "../helpers/route";
 import { makeReceipt } from "../fixtures/receipts";
 import { parsePythonJson } from "@/lib/evidence/python-json-parse";
 import { canonicalRequest, teeRequestHash, type TeeChatRequest } from "@/lib/evidence/tee-hash";
@@ -18,7 +18,7 @@ const countRows = async () =>
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  useDatabase(db.url, { INGEST_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) });
+  pointAppAtDatabase(db.url, { INGEST_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) });
   ({ POST } = await import("@/app/api/v1/receipts/route"));
 });
 afterAll(async () => {
