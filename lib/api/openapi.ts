@@ -11,7 +11,17 @@ import {
   receiptsBodySchema,
   receiptsResultSchema,
 } from "@/lib/api/schemas/receipts";
+import { findingListQuerySchema, findingListSchema } from "@/lib/api/schemas/findings";
+import {
+  inferenceDetailSchema,
+  inferenceListQuerySchema,
+  inferencePageSchema,
+  outputSchema,
+} from "@/lib/api/schemas/inferences";
+import { modelListSchema } from "@/lib/api/schemas/models";
+import { searchQuerySchema, searchResultSchema } from "@/lib/api/schemas/search";
 import { indexerStatusSchema } from "@/lib/api/schemas/status";
+import { timelineQuerySchema, timelineSchema } from "@/lib/api/schemas/timeline";
 import { AGENT_ACTION_TYPES } from "@/lib/evidence/agent-action";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -48,6 +58,40 @@ const ingestErrors = {
   },
 };
 
+/** A query object's fields as OpenAPI query parameters. */
+function queryParameters(object: z.ZodObject) {
+  return Object.entries(object.shape).map(([name, field]) => ({
+    name,
+    in: "query",
+    required: false,
+    description:
+      (z.globalRegistry.get(field as z.ZodType)?.description as string | undefined) ?? undefined,
+    schema: schema(field as z.ZodType),
+  }));
+}
+const pathParameter = (name: string, description: string) => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema: { type: "string" },
+});
+const readErrors = {
+  "422": error("A parameter is malformed; `message` names it."),
+  "500": error("Something failed on our side. The answer carries an errorId."),
+};
+/** A GET that answers one of the component schemas. */
+const read = (summary: string, ref: string, extra: Record<string, unknown> = {}) => ({
+  get: {
+    summary,
+    responses: {
+      "200": { description: "OK", content: json(`#/components/schemas/${ref}`) },
+      ...readErrors,
+    },
+    ...extra,
+  },
+});
+
 /** The OpenAPI 3.1 description of /api/v1, built from the same zod schemas the routes use. */
 export function buildOpenApiDocument() {
   return {
@@ -69,6 +113,67 @@ export function buildOpenApiDocument() {
               content: json("#/components/schemas/IndexerStatus"),
             },
             "500": error("The database could not be read."),
+          },
+        },
+      },
+      "/api/v1/models": read(
+        "Every model with its versions (live now or not), requests in the last 24 h and open findings",
+        "ModelList",
+      ),
+      "/api/v1/models/{model}/timeline": read(
+        "A model's timeline: requests per version and OPG per bucket, deployment lanes, rollback windows, findings; as of a time",
+        "Timeline",
+        {
+          parameters: [
+            pathParameter("model", "The model name, URL-encoded (llm%3Aopenai%2Fgpt-4.1)"),
+            ...queryParameters(timelineQuerySchema),
+          ],
+          responses: {
+            "200": { description: "OK", content: json("#/components/schemas/Timeline") },
+            "404": error("There is no such model."),
+            ...readErrors,
+          },
+        },
+      ),
+      "/api/v1/inferences": read(
+        "Inferences newest first, filtered, paged by cursor",
+        "InferencePage",
+        {
+          parameters: queryParameters(inferenceListQuerySchema),
+        },
+      ),
+      "/api/v1/inferences/{id}": read("One inference's provenance card", "InferenceDetail", {
+        parameters: [pathParameter("id", "The inference id (inf_… or hub_…)")],
+        responses: {
+          "200": { description: "OK", content: json("#/components/schemas/InferenceDetail") },
+          "404": error("There is no such inference."),
+          ...readErrors,
+        },
+      }),
+      "/api/v1/outputs/{hash}": read("Every inference that produced this output hash", "Output", {
+        parameters: [pathParameter("hash", "The 32-byte output hash, 0x optional")],
+        responses: {
+          "200": { description: "OK", content: json("#/components/schemas/Output") },
+          "404": error("No indexed inference produced this output."),
+          ...readErrors,
+        },
+      }),
+      "/api/v1/findings": read(
+        "Findings grouped by kind, filtered, paged by cursor",
+        "FindingList",
+        {
+          parameters: queryParameters(findingListQuerySchema),
+        },
+      ),
+      "/api/v1/search": read("Exact look-up of a hash, address, id or model name", "SearchResult", {
+        parameters: queryParameters(searchQuerySchema),
+      }),
+      "/api/v1/events": {
+        get: {
+          summary:
+            "Server-sent events: one `indexer` event per indexer commit, reorg or linker pass (JSON data: kind, chainId, block)",
+          responses: {
+            "200": { description: "An event stream.", content: { "text/event-stream": {} } },
           },
         },
       },
@@ -120,6 +225,13 @@ export function buildOpenApiDocument() {
         AgentActionBatch: schema(agentActionBatchSchema),
         AgentActionBatchResult: schema(agentActionBatchResultSchema),
         IndexerStatus: schema(indexerStatusSchema),
+        ModelList: schema(modelListSchema),
+        Timeline: schema(timelineSchema),
+        InferencePage: schema(inferencePageSchema),
+        InferenceDetail: schema(inferenceDetailSchema),
+        Output: schema(outputSchema),
+        FindingList: schema(findingListSchema),
+        SearchResult: schema(searchResultSchema),
         Error: schema(errorSchema),
       },
     },

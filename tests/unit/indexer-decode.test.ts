@@ -146,3 +146,19 @@ describe("progress", () => {
     );
   });
 });
+
+describe("isStateUnavailable()", () => {
+  it("recognises a node without state for an old block, and nothing else", async () => {
+    const { isStateUnavailable } = await import("@/lib/indexer/sources/tee-registry");
+    const { RpcError } = await import("@/lib/chain/json-rpc");
+    for (const message of [
+      "eth_call failed: BlockOutOfRangeError: block height is 167 but requested was 7",
+      "missing trie node 3f2a… (path )",
+      "header not found",
+    ]) {
+      expect(isStateUnavailable(new RpcError(message, false)), message).toBe(true);
+    }
+    expect(isStateUnavailable(new RpcError("execution reverted", false))).toBe(false);
+    expect(isStateUnavailable(new Error("BlockOutOfRangeError"))).toBe(false);
+  });
+});

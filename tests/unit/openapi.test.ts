@@ -4,9 +4,17 @@ import { buildOpenApiDocument } from "@/lib/api/openapi";
 describe("buildOpenApiDocument()", () => {
   const doc = buildOpenApiDocument();
 
-  it("describes the status and both evidence endpoints with every error answer", () => {
+  it("describes the status, the read routes and both evidence endpoints with every error answer", () => {
     expect(Object.keys(doc.paths)).toEqual([
       "/api/v1/status",
+      "/api/v1/models",
+      "/api/v1/models/{model}/timeline",
+      "/api/v1/inferences",
+      "/api/v1/inferences/{id}",
+      "/api/v1/outputs/{hash}",
+      "/api/v1/findings",
+      "/api/v1/search",
+      "/api/v1/events",
       "/api/v1/receipts",
       "/api/v1/agent-actions",
     ]);
@@ -25,6 +33,36 @@ describe("buildOpenApiDocument()", () => {
       "500",
     ]);
     expect(Object.keys(doc.paths["/api/v1/agent-actions"].post.responses)).toContain("401");
+  });
+
+  it("lists the timeline's query parameters with their formats, and 404 and 422 answers", () => {
+    const timeline = doc.paths["/api/v1/models/{model}/timeline"].get as unknown as {
+      parameters: { name: string; in: string; schema: { enum?: string[] } }[];
+      responses: Record<string, unknown>;
+    };
+    expect(timeline.parameters.map((p) => p.name)).toEqual([
+      "model",
+      "from",
+      "to",
+      "bucket",
+      "asOf",
+      "version",
+      "enclave",
+      "status",
+      "payer",
+      "agent",
+    ]);
+    expect(timeline.parameters.find((p) => p.name === "bucket")!.schema.enum).toEqual([
+      "5m",
+      "15m",
+      "1h",
+      "6h",
+      "1d",
+    ]);
+    expect(Object.keys(timeline.responses).sort()).toEqual(["200", "404", "422", "500"]);
+    expect(doc.components.schemas.InferenceDetail).toMatchObject({
+      properties: { downstream: { type: "object" }, orphaned: {} },
+    });
   });
 
   it("derives its schemas from the same zod schemas the routes validate with", () => {
