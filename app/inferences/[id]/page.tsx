@@ -1,3 +1,4 @@
+import { decodeSegment } from "@/lib/web/links";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ProvenanceCard } from "@/components/provenance/provenance-card";
@@ -10,11 +11,11 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Inference ${decodeURIComponent((await params).id)}` };
+  return { title: `Inference ${decodeSegment((await params).id)}` };
 }
 
 export default async function InferencePage({ params }: Props) {
-  const id = decodeURIComponent((await params).id);
+  const id = decodeSegment((await params).id);
   const inference = await getInferenceOrThrow(id).catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 404) notFound();
     throw error;

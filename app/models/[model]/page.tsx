@@ -1,3 +1,4 @@
+import { decodeSegment } from "@/lib/web/links";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -19,11 +20,11 @@ type Props = {
 };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `${decodeURIComponent((await params).model)} timeline` };
+  return { title: `${decodeSegment((await params).model)} timeline` };
 }
 
 export default async function ModelTimelinePage({ params, searchParams }: Props) {
-  const name = decodeURIComponent((await params).model);
+  const name = decodeSegment((await params).model);
   const p = pickTimelineParams(await searchParams);
   const parsed = timelineQuerySchema.safeParse(p);
   if (!parsed.success) {
