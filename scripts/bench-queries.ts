@@ -16,7 +16,7 @@ import {
   SPAN_DAYS,
 } from "./lib/synthetic";
 
-const HELP = `npm run bench:queries [-- --sizes 1000000,5000000] [--runs 40] [--no-lcp]
+const HELP = `npm run bench:queries [-- --sizes 1000000,5000000] [--runs 100] [--no-lcp]
 
 Loads synthetic provenance data with COPY into a fresh embedded PostgreSQL (or DATABASE_URL's
 server, into a new database), growing it to each size in turn, and at each size runs the
@@ -54,7 +54,7 @@ async function main() {
   });
   if (values.help) return console.log(HELP);
   const sizes = (values.sizes ?? "1000000,5000000").split(",").map(Number);
-  const runs = Number(values.runs ?? 40);
+  const runs = Number(values.runs ?? 100);
   if (
     !sizes.every((n) => Number.isInteger(n) && n >= 1000) ||
     sizes.some((n, i) => i > 0 && n <= sizes[i - 1]!)
@@ -106,6 +106,14 @@ async function main() {
           const to = newest - Math.random() * 20 * 86_400_000;
           return verbs.timeline(HOT_MODEL, { from: new Date(to - 86_400_000), to: new Date(to) });
         },
+        "timeline 6 h (rows)": () => {
+          const to = newest - Math.random() * 20 * 86_400_000;
+          return verbs.timeline(HOT_MODEL, {
+            from: new Date(to - 6 * 3_600_000),
+            to: new Date(to),
+            bucket: "15m",
+          });
+        },
         "timeline 30 days": () => {
           const to = newest - Math.random() * 5 * 86_400_000;
           return verbs.timeline(HOT_MODEL, {
@@ -136,11 +144,11 @@ async function main() {
         }
         times.sort((a, b) => a - b);
         const p95 = percentile(times, 95);
-        const target = TARGETS[name]!;
-        const verdict = final ? (p95 < target ? "ok" : "MISSED") : "";
-        if (final && p95 >= target) failed = true;
+        const target = TARGETS[name];
+        const verdict = final && target ? (p95 < target ? "ok" : "MISSED") : "";
+        if (final && target && p95 >= target) failed = true;
         console.log(
-          `${name.padEnd(24)}${`${percentile(times, 50).toFixed(1)} ms`.padStart(10)}${`${p95.toFixed(1)} ms`.padStart(10)}   < ${target} ms ${verdict}`,
+          `${name.padEnd(24)}${`${percentile(times, 50).toFixed(1)} ms`.padStart(10)}${`${p95.toFixed(1)} ms`.padStart(10)}   ${target ? `< ${target} ms ${verdict}` : "(no target)"}`,
         );
       }
       // Every statement the verbs send, explained: a sequential scan of a big table fails.

@@ -16,8 +16,12 @@ import { evidenceNow, getModelOrThrow } from "@/lib/db/models";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** Buckets a default view aims for: enough detail, few enough bars to read. */
-const TARGET_BUCKETS = 100;
+/**
+ * Buckets a default view aims for: few enough bars to read, and a day in hours, so the
+ * common views (a day, a week, a month) read the hourly roll-up; zooming below a day
+ * switches to 15- and 5-minute buckets counted from the rows.
+ */
+const TARGET_BUCKETS = 48;
 const MAX_FINDING_MARKERS = 500;
 
 /** The smallest bucket that keeps the span within the target, else the largest. */
