@@ -146,6 +146,9 @@ const CARD_SQL = (where: string) => `
    WHERE ${where}
    ORDER BY i.occurred_at, i.id LIMIT 20`;
 
+const CARD_BY_ID = CARD_SQL("i.id = $1");
+const CARD_BY_OUTPUT = CARD_SQL("i.output_hash = $1");
+
 interface CardRow {
   id: string;
   occurred_at: Date;
@@ -193,9 +196,13 @@ interface CardRow {
 }
 
 async function loadInference(where: { id: string } | { outputHash: string }) {
-  const [sql, value] =
-    "id" in where ? ["i.id = $1", where.id] : ["i.output_hash = $1", where.outputHash];
-  const { rows } = await getPool().query<CardRow>(CARD_SQL(sql), [value]);
+  const byId = "id" in where;
+  // Note: named, so each connection plans this long statement once and reuses the plan.
+  const { rows } = await getPool().query<CardRow>({
+    name: byId ? "inference-card-by-id" : "inference-card-by-output",
+    text: byId ? CARD_BY_ID : CARD_BY_OUTPUT,
+    values: [byId ? where.id : where.outputHash],
+  });
   return rows.map((r) => toDetail(r, toDownstream(r.downstream)));
 }
 

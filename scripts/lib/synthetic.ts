@@ -93,6 +93,38 @@ export async function createSynthetic(
   return { modelIds, versionIds, end, loaded: 0, total };
 }
 
+/** Indexes the roll-up triggers and foreign keys need while loading: kept; the rest rebuilt after. */
+const KEEP_WHILE_LOADING = [
+  "inference_model_id_occurred_at_id_idx",
+  "payment_allocation_inference_id_idx",
+];
+
+/**
+ * Drops the secondary (non-unique) indexes of the big tables and returns the statements that
+ * recreate them: building an index once is far faster than maintaining it row by row.
+ */
+async function dropSecondaryIndexes(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ indexname: string; indexdef: string }>(
+    `SELECT indexname, indexdef FROM pg_indexes
+      WHERE schemaname = 'public' AND indexdef NOT LIKE 'CREATE UNIQUE%' AND NOT (indexname = ANY($2))
+        AND tablename = ANY($1)`,
+    [
+      [
+        "inference",
+        "settlement",
+        "payment",
+        "payment_allocation",
+        "agent_action",
+        "agent_action_citation",
+        "finding",
+      ],
+      KEEP_WHILE_LOADING,
+    ],
+  );
+  for (const r of rows) await client.query(`DROP INDEX "${r.indexname}"`);
+  return rows.map((r) => r.indexdef);
+}
+
 /** Loads inferences [s.loaded, upTo) and everything hanging off them, in chunks, in time order. */
 export async function loadSynthetic(
   client: pg.ClientBase,
@@ -116,6 +148,7 @@ export async function loadSynthetic(
   const token = (
     await client.query<{ id: string }>(`SELECT id FROM source WHERE kind = 'opg_token'`)
   ).rows[0]!.id;
+  const recreate = await dropSecondaryIndexes(client);
   const statuses = [
     "valid",
     "valid",
@@ -273,6 +306,8 @@ export async function loadSynthetic(
     s.loaded = hi;
     onProgress(hi);
   }
+  await client.query("SET maintenance_work_mem = '512MB'");
+  for (const sql of recreate) await client.query(sql);
   await client.query("ANALYZE");
 }
 
