@@ -55,6 +55,11 @@ const HASH_SQL = `
          (SELECT min(a.inference_id) FROM payment_allocation a WHERE a.payment_id = p.id), NULL, NULL
     FROM (SELECT * FROM payment WHERE tx_hash = $1 LIMIT ${LIMIT}) p
   UNION ALL
+  SELECT 'receipt', r.model, to_char(to_timestamp(r.tee_timestamp) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         CASE WHEN r.output_hash = $1 THEN 'output' WHEN r.request_hash = $1 THEN 'request' ELSE 'enclave' END, NULL
+    FROM (SELECT * FROM receipt WHERE (output_hash = $1 OR request_hash = $1 OR tee_id = $1)
+            AND NOT EXISTS (SELECT 1 FROM inference i WHERE i.receipt_id = receipt.id) LIMIT ${LIMIT}) r
+  UNION ALL
   SELECT 'agent action', a.summary, NULL, NULL, NULL
     FROM (SELECT summary FROM agent_action WHERE content_key = $1 OR tx_hash = $1 LIMIT ${LIMIT}) a`;
 
@@ -86,6 +91,13 @@ async function searchHash(hash: string): Promise<SearchHit[]> {
           label: hash,
           detail: r.a!,
           href: r.b ? inferenceHref(r.b) : null,
+        };
+      case "receipt":
+        return {
+          kind: "receipt",
+          label: hash,
+          detail: `${r.a}, signed at ${r.b} (${r.c}); stored, not linked by the indexer yet`,
+          href: null,
         };
       default:
         return { kind: "agent action", label: hash, detail: r.a!, href: null };

@@ -62,8 +62,25 @@ describe.skipIf(!browserAvailable())("the API through the real server", () => {
       body: JSON.stringify(receipt),
     });
     expect([200, 201]).toContain(posted.status);
-    const page = await (await fetch(`${appUrl}/search?q=${outputHash}`)).text();
-    expect(page).toContain("openai/gpt-4.1, signed at 2025-11-23T12:13:20.000Z (output)");
+    // Found at once (as a stored receipt, or already as an inference's output)…
+    const first = (await (await fetch(`${appUrl}/api/v1/search?q=${outputHash}`)).json()) as {
+      hits: { kind: string; label: string; detail: string }[];
+    };
+    expect(first.hits.find((h) => h.label === `0x${outputHash}`)?.detail).toMatch(
+      /openai\/gpt-4\.1(, signed at 2025-11-23T12:13:20\.000Z \(output\))?/,
+    );
+    // …and once the indexer has linked it, the search names its permalink as the exact page.
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await fetch(`${appUrl}/api/v1/search?q=${outputHash}`)).json()) as {
+              exact: string | null;
+            }
+          ).exact,
+        { timeout: 30_000 },
+      )
+      .toBe(`/o/0x${outputHash}`);
   });
 
   // Last in this file: it spends the loopback address's allowance for the next minute.
