@@ -10,8 +10,8 @@ const DEBOUNCE_MS = 250;
 
 /**
  * Subscribes to /api/v1/events (the indexer's NOTIFYs as server-sent events) and, on each,
- * invalidates the evidence queries and refreshes the server-rendered parts of the page:
- * new rows show up without a reload. Shows whether the page is live.
+ * refetches the page's evidence queries, or re-renders a server-rendered page: new rows show
+ * up without a reload. Shows whether the page is live.
  */
 export function LiveUpdates() {
   const queryClient = useQueryClient();
@@ -28,9 +28,14 @@ export function LiveUpdates() {
     source.addEventListener("indexer", () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
+        // A page whose evidence is client queries refetches them; a server-rendered one
+        // (no active evidence query) is re-rendered instead. Never both: that reads twice.
+        const live = queryClient
+          .getQueryCache()
+          .findAll({ queryKey: queryKeys.evidence, type: "active" });
         void queryClient.invalidateQueries({ queryKey: queryKeys.evidence });
         void queryClient.invalidateQueries({ queryKey: queryKeys.indexerStatus });
-        router.refresh();
+        if (live.length === 0) router.refresh();
         setUpdatedAt(new Date().toISOString().slice(11, 19));
       }, DEBOUNCE_MS);
     });

@@ -1,8 +1,8 @@
 import "server-only";
-import { invalidField } from "@/lib/api/errors";
 import type { FindingList, FindingListQuery } from "@/lib/api/schemas/findings";
 import { encodeCursor } from "@/lib/api/schemas/query";
-import { getPool, getPrisma } from "@/lib/db/client";
+import { getPool } from "@/lib/db/client";
+import { addParam, modelIdForParam, type SqlFilter } from "@/lib/db/inference-filters";
 import { inferenceHref, outputHref } from "@/lib/web/links";
 
 /** Where a finding's evidence is shown: its inference, else its output, else its transaction. */
@@ -19,17 +19,10 @@ export function findingHref(f: { inferenceId: string | null; evidence: Record<st
  * with counts per kind (open and resolved) for the group headings.
  */
 export async function listFindings(q: FindingListQuery): Promise<FindingList> {
-  const params: unknown[] = [];
-  const where: string[] = [];
-  const param = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  if (q.model) {
-    const model = await getPrisma().model.findUnique({ where: { name: q.model } });
-    if (!model) throw invalidField("model", `there is no model named "${q.model}"`);
-    where.push(`f.model_id = ${param(model.id)}`);
-  }
+  const sql: SqlFilter = { where: [], params: [] };
+  const { where, params } = sql;
+  const param = (v: unknown) => addParam(sql, v);
+  if (q.model) where.push(`f.model_id = ${param(await modelIdForParam(q.model))}`);
   const groupWhere = [...where];
   const groupParams = [...params];
   if (q.kind) where.push(`f.kind = ${param(q.kind)}::finding_kind`);

@@ -1,6 +1,6 @@
 import "server-only";
 import { invalidField } from "@/lib/api/errors";
-import { getPool } from "@/lib/db/client";
+import { getPool, getPrisma } from "@/lib/db/client";
 
 /** The filters the timeline and the inference list share (already validated by zod). */
 export interface InferenceFilters {
@@ -15,6 +15,19 @@ export interface InferenceFilters {
 export interface SqlFilter {
   where: string[];
   params: unknown[];
+}
+
+/** Appends a parameter and returns its placeholder ("$3"). */
+export function addParam(sql: SqlFilter, value: unknown): string {
+  sql.params.push(value);
+  return `$${sql.params.length}`;
+}
+
+/** The id of the model a `model` query parameter names; 422 naming the parameter when none. */
+export async function modelIdForParam(name: string): Promise<string> {
+  const model = await getPrisma().model.findUnique({ where: { name }, select: { id: true } });
+  if (!model) throw invalidField("model", `there is no model named "${name}"`);
+  return model.id;
 }
 
 /** Ids of the model's versions whose label or key is `version`; 422 naming it when none. */
@@ -39,10 +52,7 @@ export function filterConditions(
   f: InferenceFilters & { versionIds?: string[] },
   rollup = false,
 ): void {
-  const param = (v: unknown) => {
-    into.params.push(v);
-    return `$${into.params.length}`;
-  };
+  const param = (v: unknown) => addParam(into, v);
   if (f.versionIds)
     into.where.push(`${alias}.model_version_id = ANY(${param(f.versionIds)}::uuid[])`);
   if (f.status) into.where.push(`${alias}.signature_status = ${param(f.status)}::signature_status`);

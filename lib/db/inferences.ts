@@ -7,9 +7,15 @@ import type {
   OutputProvenance,
 } from "@/lib/api/schemas/inferences";
 import { encodeCursor } from "@/lib/api/schemas/query";
-import { getPool, getPrisma } from "@/lib/db/client";
+import { getPool } from "@/lib/db/client";
 import { downstreamJsonSql, toDownstream } from "@/lib/db/downstream";
-import { filterConditions, resolveVersionIds, type SqlFilter } from "@/lib/db/inference-filters";
+import {
+  addParam,
+  filterConditions,
+  modelIdForParam,
+  resolveVersionIds,
+  type SqlFilter,
+} from "@/lib/db/inference-filters";
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -19,16 +25,12 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
  */
 export async function listInferences(q: InferenceListQuery): Promise<InferencePage> {
   const sql: SqlFilter = { where: [], params: [] };
-  const param = (v: unknown) => {
-    sql.params.push(v);
-    return `$${sql.params.length}`;
-  };
+  const param = (v: unknown) => addParam(sql, v);
   let versionIds: string[] | undefined;
   if (q.model) {
-    const model = await getPrisma().model.findUnique({ where: { name: q.model } });
-    if (!model) throw invalidField("model", `there is no model named "${q.model}"`);
-    sql.where.push(`i.model_id = ${param(model.id)}`);
-    if (q.version) versionIds = await resolveVersionIds(model.id, q.version);
+    const modelId = await modelIdForParam(q.model);
+    sql.where.push(`i.model_id = ${param(modelId)}`);
+    if (q.version) versionIds = await resolveVersionIds(modelId, q.version);
   } else if (q.version) {
     throw invalidField("version", "needs a model: versions are named within a model");
   }
