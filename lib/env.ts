@@ -42,6 +42,25 @@ export const envSchema = z.object({
   TRUST_PROXY: booleanString.default(false),
   STORY_SEED: z.string().min(1).max(100).default("provenance"),
   STORY_REQUESTS: z.coerce.number().int().min(20).max(1_000_000).default(300),
+  /** Comma-separated addresses that are admins whenever they sign in. */
+  ADMIN_ADDRESSES: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((a) => a.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^0x[0-9a-f]{40}$/, "must be 0x-prefixed 20-byte addresses"))),
+  /** The app's public origin (https://host): what sign-in messages and cross-site checks expect. */
+  APP_ORIGIN: z
+    .string()
+    .url()
+    .transform((u) => new URL(u).origin)
+    .optional(),
+  SESSION_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
+  /** The key that signs audit checkpoints (0x + 64 hex); default: a key file in DATA_DIR. */
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits")
+    .optional(),
+  AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(1_000_000).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,9 @@
 import http from "node:http";
 import next from "next";
-import { getEnv } from "@/lib/env";
+import pg from "pg";
+import { checkpointIfDue } from "@/lib/audit/append";
+import { loadAuditSigner } from "@/lib/audit/signing-key";
+import { dataDir, getEnv, type Env } from "@/lib/env";
 
 /**
  * The dashboard's HTTP server: Next's request handler behind a plain Node server, for
@@ -26,9 +29,36 @@ async function main() {
       `dashboard server listening on ${env.HOST}:${env.PORT} (${dev ? "dev" : "production"})\n`,
     );
   });
+  startAuditCheckpoints(env);
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+/**
+ * The "hourly" half of the audit checkpoints (the other half is every N events, signed as
+ * they are appended): once a minute, sign the head if it is not covered and the last
+ * checkpoint is an hour old.
+ */
+function startAuditCheckpoints(env: Env) {
+  if (!env.DATABASE_URL) return;
+  const signer = loadAuditSigner({ key: env.AUDIT_SIGNING_KEY, dataDir: dataDir(env) });
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 });
+  pool.on("error", () => {});
+  const tick = async () => {
+    const client = await pool.connect();
+    try {
+      const seq = await checkpointIfDue(client, signer);
+      if (seq !== null) process.stdout.write(`audit: signed a checkpoint at seq ${seq}\n`);
+    } finally {
+      client.release();
+    }
+  };
+  setInterval(() => {
+    tick().catch((error: unknown) =>
+      process.stderr.write(`audit: checkpoint failed: ${(error as Error).message}\n`),
+    );
+  }, 60_000).unref();
 }
 
 main().catch((error: unknown) => {

@@ -25,3 +25,12 @@ export async function getChainHead(rpcUrl: string, timeoutMs = 3000): Promise<Ch
     timestamp: new Date(Number(block.timestamp) * 1000),
   };
 }
+
+/** The timestamp of block `number`, read from the chain; throws when it does not exist. */
+export async function getBlockTime(rpcUrl: string, number: bigint, timeoutMs = 5000): Promise<Date> {
+  const client = createPublicClient({
+    transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 1 }),
+  });
+  const block = await client.getBlock({ blockNumber: number });
+  return new Date(Number(block.timestamp) * 1000);
+}

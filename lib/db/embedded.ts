@@ -131,3 +131,16 @@ async function loadEmbeddedPostgres() {
   }
   return EmbeddedPostgres;
 }
+
+/**
+ * The URL of the embedded Postgres another process (`npm start`) is running on `dataDir`,
+ * read from the server's own options file; null when it is not running there.
+ */
+export async function runningEmbeddedUrl(dataDir: string): Promise<string | null> {
+  const opts = await fs.readFile(path.join(dataDir, "postmaster.opts"), "utf8").catch(() => null);
+  const pid = await fs.readFile(path.join(dataDir, "postmaster.pid"), "utf8").catch(() => null);
+  const port = opts?.match(/"-p" "(\d+)"/)?.[1];
+  if (!port || !pid) return null;
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+

@@ -1,5 +1,5 @@
 import "server-only";
-import { getChainHead } from "@/lib/chain/rpc";
+import { getBlockTime, getChainHead } from "@/lib/chain/rpc";
 import { chainName } from "@/lib/chain/chains";
 import { loadSourceConfig } from "@/lib/chain/source-config";
 import { rpcPlaceholders, sourcesFile } from "@/lib/env";
@@ -51,4 +51,22 @@ export async function getChainStatuses(): Promise<{ file: string; chains: ChainS
     }),
   );
   return { file, chains: chains.sort((a, b) => b.chainId - a.chainId) };
+}
+
+/**
+ * The time of a block on a configured chain: from the indexed evidence when we hold it
+ * (any event row of that block), else from the chain's RPC. Null when the chain is not
+ * configured or the block does not exist.
+ */
+export async function blockTimeOf(
+  chainId: number,
+  number: bigint,
+  indexed: (chainId: number, number: bigint) => Promise<Date | null>,
+): Promise<Date | null> {
+  const known = await indexed(chainId, number);
+  if (known) return known;
+  const sources = await loadSourceConfig(sourcesFile(), { env: rpcPlaceholders() });
+  const rpcUrl = sources.find((s) => s.chainId === chainId)?.rpcUrl;
+  if (!rpcUrl) return null;
+  return getBlockTime(rpcUrl, number).catch(() => null);
 }

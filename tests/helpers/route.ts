@@ -13,6 +13,9 @@ export async function callRoute(
     from?: string;
     path?: string;
     headers?: Record<string, string>;
+    method?: string;
+    /** Route params, for handlers under [segments]. */
+    params?: Record<string, string>;
   },
 ): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const headers = new Headers(args.headers);
@@ -21,13 +24,13 @@ export async function callRoute(
   headers.set("x-forwarded-for", args.from ?? "203.0.113.1");
   const body = args.rawBody ?? (args.body === undefined ? undefined : JSON.stringify(args.body));
   const request = new Request(`http://localhost${args.path ?? "/api/v1/test"}`, {
-    method: "POST",
+    method: args.method ?? "POST",
     headers,
     body,
     // Note: Node's fetch needs this to send a stream as the body.
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
-  const response = await handler(request, {});
+  const response = await handler(request, { params: Promise.resolve(args.params ?? {}) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : {} };
 }

@@ -318,7 +318,6 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     windowToBlock: 1_100_000n,
     reason: "Runtime image v1.1.0 revoked: wrong tokenizer",
     evidenceLinks: ["https://example.org/postmortem", `/o/${hash32(0x0a)}`],
-    operator: address(0x0b),
     statement: { types: { Incident: [] }, message: { reason: "wrong tokenizer" } },
     proposedFromEventId: registryEvent.id as string,
   };
@@ -328,7 +327,9 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
   } satisfies Prisma.IncidentUncheckedCreateInput);
   const incident = await roundTrip("Incident", {
     ...incidentBase,
+    operator: address(0x0b),
     signature: `0x${"ef".repeat(65)}`,
+    statementDigest: hash32(0x0c),
     status: "confirmed",
     supersedesId: proposed.id as string,
   } satisfies Prisma.IncidentUncheckedCreateInput);

@@ -62,3 +62,10 @@ export function encodeCursor(at: Date | string, id: string): string {
   const iso = typeof at === "string" ? at : at.toISOString();
   return Buffer.from(`${iso}|${id}`, "utf8").toString("base64url");
 }
+
+/** Parses one path parameter; throws 422 naming it. */
+export function parseParam<T extends z.ZodType>(name: string, schema: T, value: string): z.output<T> {
+  const result = schema.safeParse(decodeURIComponent(value));
+  if (!result.success) throw validationFailed(result.error, name);
+  return result.data;
+}

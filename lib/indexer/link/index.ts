@@ -3,6 +3,7 @@ import { log } from "@/lib/log";
 import { INDEXER_CHANNEL } from "../write";
 import { linkDeployments, linkRuntimes } from "./deployments";
 import { reconcileFindings } from "./findings";
+import { linkFindingsToIncidents, proposeIncidents } from "./incidents";
 import { linkInferences } from "./inferences";
 import { linkPayments } from "./payments";
 import { verifyReceipts } from "./verify-receipts";
@@ -12,7 +13,8 @@ const LINKER_LOCK = 0x70726f76; // "prov"
 
 /**
  * One linker pass, in one transaction: verify pending receipts, then runtime images, models,
- * versions and inferences, settlement and payment links, deployments, findings. Every step is
+ * versions and inferences, settlement and payment links, deployments, findings, incidents
+ * proposed from revocations (and findings linked to incidents). Every step is
  * idempotent, so a pass after any commit or reorg converges; agent actions need no pass (their
  * citations are joined by output hash when read).
  */
@@ -30,6 +32,8 @@ export async function runLinker(
     const payments = await linkPayments(client);
     await linkDeployments(client);
     const { open } = await reconcileFindings(client);
+    await proposeIncidents(client);
+    await linkFindingsToIncidents(client, { onlyUnlinked: true });
     await client.query("SELECT pg_notify($1, $2)", [
       INDEXER_CHANNEL,
       JSON.stringify({ kind: "link", findings: open }),
