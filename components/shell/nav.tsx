@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { AccountMenu } from "@/components/auth/account-menu";
 import { LiveUpdates } from "./live-updates";
 import { SearchBox } from "./search-box";
 
@@ -29,8 +30,9 @@ export function Nav() {
             </li>
           ))}
         </ul>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-4">
           <LiveUpdates />
+          <AccountMenu />
         </div>
         <div className="w-full sm:w-80">
           <SearchBox />

@@ -7,4 +7,9 @@ export const queryKeys = {
   evidence: ["evidence"] as const,
   timeline: (model: string, params: string) => ["evidence", "timeline", model, params] as const,
   inferences: (params: string) => ["evidence", "inferences", params] as const,
+  /** Who this browser is signed in as. */
+  session: ["session"] as const,
+  blastRows: (incident: string, computation: string, part: string, after: number) =>
+    ["evidence", "blast-rows", incident, computation, part, after] as const,
+  auditVerify: ["audit-verify"] as const,
 };

@@ -11,6 +11,14 @@ import { from as copyFrom } from "pg-copy-streams";
  * one individual settlement per 10 inferences, one payment per 20 (allocated over 4
  * inferences), one agent action per 50 (citing an output) plus one per 200 citing an
  * earlier action, and one finding per 200. Spread over the 90 days before `end`.
+ *
+ * The incident the blast-radius benchmark measures (see INCIDENT): the hot model's v1.1.0,
+ * which served two thirds of its traffic from 40% to 55% of the span, is marked bad from
+ * 49% to 55% (2% of all inferences, 100,000 at 5M). From 55% to 56% one hot inference in 25
+ * still claims v1.1.0 (stale records, 1,000 at 5M). One in five of those reached inferences
+ * has a three-level chain of agent actions (an action citing its output, one citing that
+ * action, one citing the second; 20,000 chains at 5M); the regular actions never reach
+ * them. Their settlements and payments are the regular ones.
  */
 export const SPAN_DAYS = 90;
 export const MODELS = 8;
@@ -29,6 +37,12 @@ const modelName = (m: number) => (m === 0 ? HOT_MODEL : `llm:bench/model-${m}`);
 /** Which model inference i belongs to: half to the hot model, the rest spread. */
 const modelOf = (i: number) => (i % 2 === 0 ? 0 : 1 + (i % (MODELS - 1)));
 
+/**
+ * The planted incident, as fractions of the span: the hot model's version `version` is bad
+ * from `from` to `to`; up to `staleTo`, some hot records still claim it.
+ */
+export const INCIDENT = { version: 1, from: 0.49, to: 0.55, staleTo: 0.56 } as const;
+
 export interface Synthetic {
   modelIds: string[];
   versionIds: string[][];
@@ -37,6 +51,42 @@ export interface Synthetic {
   loaded: number;
   total: number;
 }
+
+/** When inference i happens (unix ms): proportional to i over the whole planned total. */
+export function timeOf(s: Synthetic, i: number): number {
+  const span = SPAN_DAYS * 86_400_000;
+  return s.end.getTime() - span + Math.floor((i / s.total) * span);
+}
+
+/** The time (unix ms) at a fraction of the span, in whole milliseconds. */
+export function timeAt(s: Synthetic, f: number): number {
+  const span = SPAN_DAYS * 86_400_000;
+  return s.end.getTime() - span + Math.round(f * span);
+}
+
+/** Which of its model's 3 versions inference i claims. */
+export function versionOf(s: Synthetic, i: number): number {
+  const f = i / s.total;
+  if (f < 0.4) return 0;
+  if (f < 0.55) return i % 3 === 0 ? 0 : 1;
+  // Stale records: one hot inference in 25 still claims the rolled-back version.
+  if (f < INCIDENT.staleTo && i % 50 === 2) return INCIDENT.version;
+  return i % 4 === 0 ? 0 : 2;
+}
+
+/** Whether the planted incident reaches inference i (bad version, from the window's start). */
+export function reachedByIncident(s: Synthetic, i: number): boolean {
+  return (
+    modelOf(i) === 0 &&
+    versionOf(s, i) === INCIDENT.version &&
+    timeOf(s, i) >= timeAt(s, INCIDENT.from)
+  );
+}
+
+/** The planted chains' depth: action 1 cites the output, 2 cites 1, 3 cites 2. */
+export const CHAIN_DEPTH = 3;
+/** Whether inference i's output starts a planted chain of agent actions. */
+export const startsChain = (s: Synthetic, i: number) => i % 10 === 4 && reachedByIncident(s, i);
 
 async function copy(
   client: pg.ClientBase,
@@ -132,16 +182,7 @@ export async function loadSynthetic(
   upTo: number,
   onProgress: (done: number) => void,
 ) {
-  const span = SPAN_DAYS * 86_400_000;
-  const start = s.end.getTime() - span;
-  // Inference i happens at a time proportional to i over the whole planned total.
-  const time = (i: number) => new Date(start + Math.floor((i / s.total) * span)).toISOString();
-  const versionAt = (i: number) => {
-    const f = i / s.total;
-    if (f < 0.4) return 0;
-    if (f < 0.55) return i % 3 === 0 ? 0 : 1;
-    return i % 4 === 0 ? 0 : 2;
-  };
+  const time = (i: number, plusMs = 0) => new Date(timeOf(s, i) + plusMs).toISOString();
   const relay = (
     await client.query<{ id: string }>(`SELECT id FROM source WHERE kind = 'settlement_relay'`)
   ).rows[0]!.id;
@@ -170,6 +211,11 @@ export async function loadSynthetic(
             const line = f(i);
             if (line !== null) yield line;
           }
+      })();
+    const chains = (f: (i: number, depth: number) => string) =>
+      (function* () {
+        for (let i = lo; i < hi; i++)
+          if (startsChain(s, i)) for (let d = 1; d <= CHAIN_DEPTH; d++) yield f(i, d);
       })();
     await client.query("BEGIN");
     await copy(
@@ -213,7 +259,7 @@ export async function loadSynthetic(
       ],
       range((i) => {
         const m = modelOf(i);
-        return `inf_${hex(i, 32)}\t${s.modelIds[m]}\t${s.versionIds[m]![versionAt(i)]}\t${hashOf(1, i)}\t${hashOf(2, i)}\t${time(i)}\t${hashOf(5, i % ENCLAVES)}\t${statuses[i % 10]}\t${i % 10 === 0 ? uuidOf(1, i) : "\\N"}\tsession-${Math.floor(i / 4)}\t${address(7, i % PAYERS)}\n`;
+        return `inf_${hex(i, 32)}\t${s.modelIds[m]}\t${s.versionIds[m]![versionOf(s, i)]}\t${hashOf(1, i)}\t${hashOf(2, i)}\t${time(i)}\t${hashOf(5, i % ENCLAVES)}\t${statuses[i % 10]}\t${i % 10 === 0 ? uuidOf(1, i) : "\\N"}\tsession-${Math.floor(i / 4)}\t${address(7, i % PAYERS)}\n`;
       }),
     );
     await copy(
@@ -279,8 +325,40 @@ export async function loadSynthetic(
         (i) =>
           i % 200 === 0 && i >= 50
             ? `${uuidOf(3, i)}\t\\N\t${uuidOf(3, i - 50)}\n`
-            : `${uuidOf(3, i)}\t${hashOf(2, i)}\t\\N\n`,
+            : // The regular actions leave the incident's outputs to the planted chains: one
+              // that would cite such an output cites the next inference's (another model's).
+              `${uuidOf(3, i)}\t${hashOf(2, reachedByIncident(s, i) ? i + 1 : i)}\t\\N\n`,
         50,
+      ),
+    );
+    // The planted chains: action d of chain i is uuidOf(3 + d, i), d minutes after inference i.
+    await copy(
+      client,
+      "agent_action",
+      [
+        "id",
+        "agent",
+        "chain_id",
+        "kind",
+        "summary",
+        "occurred_at",
+        "statement",
+        "signature",
+        "content_key",
+      ],
+      chains((i, d) => {
+        const kind = ["onchain_tx", "memory_write", "settings_change"][d - 1]!;
+        return `${uuidOf(3 + d, i)}\t${address(10, (i + d) % AGENTS)}\t8453\t${kind}\tStep ${d} on output ${i}\t${time(i, d * 60_000)}\t{}\t0x00\t${hashOf(11 + d, i)}\n`;
+      }),
+    );
+    await copy(
+      client,
+      "agent_action_citation",
+      ["action_id", "output_hash", "cited_action_id"],
+      chains((i, d) =>
+        d === 1
+          ? `${uuidOf(4, i)}\t${hashOf(2, i)}\t\\N\n`
+          : `${uuidOf(3 + d, i)}\t\\N\t${uuidOf(2 + d, i)}\n`,
       ),
     );
     await copy(
@@ -312,11 +390,11 @@ export async function loadSynthetic(
 }
 
 /** A deterministic UUID per (kind, i), so rows can reference each other across chunks. */
-function uuidOf(kind: number, i: number): string {
+export function uuidOf(kind: number, i: number): string {
   const h = `${hex(kind, 4)}${hex(i, 28)}`;
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** A random existing inference index for lookups. */
 export const randomIndex = (loaded: number) => Math.floor(Math.random() * loaded);
-export { modelOf, modelName };
+export { address, modelOf, modelName };

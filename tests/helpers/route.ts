@@ -1,11 +1,9 @@
-type RouteHandler = (request: Request, context: unknown) => Promise<Response>;
-
 /**
  * Calls a Next.js route handler in-process with a real Request, as the server would, and
  * returns the status, headers and parsed JSON. `from` sets the caller's address.
  */
-export async function callRoute(
-  handler: RouteHandler,
+export async function callRoute<C = unknown>(
+  handler: (request: Request, context: C) => Promise<Response>,
   args: {
     body?: unknown;
     rawBody?: string | ReadableStream<Uint8Array>;
@@ -30,7 +28,7 @@ export async function callRoute(
     // Note: Node's fetch needs this to send a stream as the body.
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
   } as RequestInit);
-  const response = await handler(request, { params: Promise.resolve(args.params ?? {}) });
+  const response = await handler(request, { params: Promise.resolve(args.params ?? {}) } as C);
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : {} };
 }

@@ -72,8 +72,8 @@ async function expectNothingWritten(
   return res;
 }
 
-const post = (
-  handler: (request: Request, context: unknown) => Promise<Response>,
+const post = <C,>(
+  handler: (request: Request, context: C) => Promise<Response>,
   args: { cookie?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string; params?: Record<string, string> },
 ) =>
   callRoute(handler, {

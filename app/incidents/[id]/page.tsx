@@ -1,0 +1,436 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { BlastChart } from "@/components/incidents/blast-chart";
+import { BlastTables } from "@/components/incidents/blast-tables";
+import { IncidentStatusBadge } from "@/components/incidents/status-badge";
+import { RecomputeButton } from "@/components/incidents/recompute-button";
+import { DownstreamTree } from "@/components/provenance/downstream-tree";
+import { Card, EmptyState } from "@/components/ui/card";
+import { Hash } from "@/components/ui/hash";
+import { PageHeader } from "@/components/ui/page-header";
+import { Time } from "@/components/ui/time";
+import { ApiError } from "@/lib/api/errors";
+import { listAuditEventsFor } from "@/lib/db/audit";
+import { compareBlastRadii, getBlastGraph } from "@/lib/db/blast-radius";
+import { getIncidentOrThrow, type IncidentDetail } from "@/lib/db/incidents";
+import { formatCount, formatOpg, formatUtc } from "@/lib/web/format";
+import { incidentHref, inferenceHref, modelHref } from "@/lib/web/links";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+async function load(raw: string): Promise<IncidentDetail> {
+  if (!z.uuid().safeParse(raw).success) notFound();
+  return getIncidentOrThrow(raw).catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 404) notFound();
+    throw error;
+  });
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) return { title: "Incident" };
+  const i = await getIncidentOrThrow(id).catch(() => null);
+  return { title: i ? `Incident: ${i.model} ${i.badVersion}` : "Incident" };
+}
+
+export default async function IncidentPage({ params }: Props) {
+  const incident = await load((await params).id);
+  const [latest, previous] = incident.blastRadii;
+  const [graph, changes, audit] = await Promise.all([
+    latest ? getBlastGraph(latest.id) : Promise.resolve([]),
+    latest && previous ? compareBlastRadii(latest.id, previous.id) : Promise.resolve(null),
+    listAuditEventsFor("incident", incident.id),
+  ]);
+  const superseded = incident.supersededById !== null;
+  return (
+    <>
+      <PageHeader title={`Rollback of ${incident.badVersion} on ${incident.model}`}>
+        {incident.status === "proposed"
+          ? "Proposed by the indexer from an on-chain revocation; an operator confirms it with a signed statement."
+          : "A signed operator statement, and everything that depended on the bad version: stored as known when computed."}
+      </PageHeader>
+      {superseded ? (
+        <p role="status" className="mb-4 rounded bg-slate-100 p-3 text-sm">
+          Superseded by{" "}
+          <Link className="text-indigo-700 underline" href={incidentHref(incident.supersededById!)}>
+            a newer incident
+          </Link>
+          . This one stays as it was recorded.
+        </p>
+      ) : null}
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="lg:col-span-2">
+          <StatementCard incident={incident} />
+        </div>
+        <Card id="actions" title="Next steps">
+          <div className="space-y-2 text-sm">
+            <p>
+              <IncidentStatusBadge status={incident.status} superseded={superseded} />
+            </p>
+            {!superseded && incident.status === "proposed" ? (
+              <Link
+                href={`/incidents/new?confirm=${incident.id}`}
+                className="inline-block rounded bg-indigo-700 px-3 py-1.5 font-medium text-white hover:bg-indigo-800"
+              >
+                Review and confirm
+              </Link>
+            ) : null}
+            {!superseded && incident.status === "confirmed" ? (
+              <Link
+                href={`/incidents/new?correct=${incident.id}`}
+                className="inline-block rounded border border-slate-300 px-3 py-1.5 hover:bg-slate-50"
+              >
+                Correct with a new statement
+              </Link>
+            ) : null}
+            {incident.supersedesId ? (
+              <p>
+                Supersedes{" "}
+                <Link
+                  className="text-indigo-700 underline"
+                  href={incidentHref(incident.supersedesId)}
+                >
+                  an earlier incident
+                </Link>
+                .
+              </p>
+            ) : null}
+            <p>
+              <Link className="text-indigo-700 underline" href={modelHref(incident.model)}>
+                The model's timeline
+              </Link>
+            </p>
+          </div>
+        </Card>
+      </div>
+      <section aria-labelledby="blast-title" className="mt-6 space-y-4">
+        <div className="flex flex-wrap items-baseline gap-3">
+          <h2 id="blast-title" className="text-xl font-semibold">
+            Blast radius
+          </h2>
+          {latest ? (
+            <>
+              <span className="text-sm text-slate-600">
+                as known at <Time iso={latest.computedAt} />
+              </span>
+              <a
+                className="text-sm text-indigo-700 underline"
+                href={`/api/v1/incidents/${incident.id}/blast-radius/export?format=csv`}
+              >
+                CSV
+              </a>
+              <a
+                className="text-sm text-indigo-700 underline"
+                href={`/api/v1/incidents/${incident.id}/blast-radius/export?format=json`}
+              >
+                JSON
+              </a>
+            </>
+          ) : null}
+          <RecomputeButton incidentId={incident.id} />
+        </div>
+        {!latest ? (
+          <EmptyState title="Not computed yet">
+            {incident.status === "proposed"
+              ? "The blast radius is computed and stored when an operator confirms this proposal."
+              : "Recompute it to store one."}
+          </EmptyState>
+        ) : (
+          <>
+            <BlastCounts summary={latest.summary} />
+            {changes ? <Changes changes={changes} previousAt={previous!.computedAt} /> : null}
+            <Card id="blast-chart" title="Over time">
+              <BlastChart series={latest.summary.series} />
+            </Card>
+            <Card id="blast-graph" title="What agents did with these outputs">
+              {graph.length === 0 ? (
+                <p className="text-sm text-slate-600">
+                  No agent reported acting on the reached outputs.
+                </p>
+              ) : (
+                <ul className="space-y-2">
+                  {graph.map((g) => (
+                    <li key={g.inferenceId}>
+                      <details
+                        open={graph.length <= 3}
+                        className="rounded border border-slate-200 p-2"
+                      >
+                        <summary className="cursor-pointer text-sm">
+                          <Link
+                            href={inferenceHref(g.inferenceId)}
+                            className="font-mono text-xs text-indigo-700 underline"
+                          >
+                            {g.inferenceId}
+                          </Link>{" "}
+                          {g.stale ? (
+                            <span className="rounded bg-amber-50 px-1 text-xs text-amber-900">
+                              stale
+                            </span>
+                          ) : null}{" "}
+                          <span className="text-xs text-slate-600">
+                            {formatUtc(g.occurredAt)}, {g.downstream.nodes.length} action
+                            {g.downstream.nodes.length === 1 ? "" : "s"}
+                          </span>
+                        </summary>
+                        <div className="mt-2">
+                          <DownstreamTree
+                            nodes={g.downstream.nodes}
+                            truncated={g.downstream.truncated}
+                          />
+                        </div>
+                      </details>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {graph.length >= 25 ? (
+                <p className="mt-2 text-xs text-slate-600">
+                  The first 25 outputs agents acted on; the tables and exports hold all.
+                </p>
+              ) : null}
+            </Card>
+            <Card id="blast-tables" title="Every record reached">
+              <BlastTables
+                incidentId={incident.id}
+                computationId={latest.id}
+                counts={{
+                  affected: latest.summary.affected,
+                  stale: latest.summary.stale,
+                  settlements: latest.summary.settlements,
+                  payments: latest.summary.payments,
+                  actions: latest.summary.actions,
+                }}
+              />
+            </Card>
+          </>
+        )}
+      </section>
+      <div className="mt-6 grid gap-4 lg:grid-cols-2">
+        <Card
+          id="findings"
+          title={`Findings under this incident (${formatCount(incident.findingsTotal)})`}
+        >
+          {incident.findings.length === 0 ? (
+            <p className="text-sm text-slate-600">
+              No finding falls under this incident
+              {superseded ? " (they move to the incident that supersedes it)" : ""}.
+            </p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {incident.findings.map((f) => (
+                <li key={f.id}>
+                  <span className="font-medium">{f.kind.replaceAll("_", " ")}</span>
+                  {f.resolved ? " (resolved)" : ""}: {f.message}{" "}
+                  {f.inferenceId ? (
+                    <Link className="text-indigo-700 underline" href={inferenceHref(f.inferenceId)}>
+                      inference
+                    </Link>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card id="audit" title="Audit trail">
+          {audit.length === 0 ? (
+            <p className="text-sm text-slate-600">
+              No human action on this incident yet (proposals come from the indexer).
+            </p>
+          ) : (
+            <ol className="space-y-1 text-sm">
+              {audit.map((a) => (
+                <li key={a.seq}>
+                  <Link
+                    href={`/audit?before=${Number(a.seq) + 1}`}
+                    className="font-mono text-xs text-indigo-700 underline"
+                  >
+                    #{a.seq}
+                  </Link>{" "}
+                  {a.action} by <span className="font-mono text-xs">{a.actor}</span>,{" "}
+                  {formatUtc(a.occurredAt)}
+                </li>
+              ))}
+            </ol>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function StatementCard({ incident: i }: { incident: IncidentDetail }) {
+  const v = i.verification;
+  return (
+    <Card id="statement" title="Statement">
+      <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-1.5 text-sm">
+        <dt className="text-slate-600">Model</dt>
+        <dd className="font-mono text-xs">{i.model}</dd>
+        <dt className="text-slate-600">Bad version</dt>
+        <dd>
+          {i.badVersion} <span className="font-mono text-xs text-slate-500">{i.badVersionKey}</span>
+        </dd>
+        <dt className="text-slate-600">Rolled back to</dt>
+        <dd>{i.rolledBackTo ?? "not named"}</dd>
+        <dt className="text-slate-600">Window (UTC)</dt>
+        <dd>
+          {formatUtc(i.windowFrom)} → {i.windowTo ? formatUtc(i.windowTo) : "still live"}
+          {i.windowChainId ? (
+            <span className="text-slate-600">
+              {" "}
+              (chain {i.windowChainId}, blocks {i.windowFromBlock ?? "?"} →{" "}
+              {i.windowToBlock ?? "open"})
+            </span>
+          ) : null}
+        </dd>
+        <dt className="text-slate-600">Reason</dt>
+        <dd className="whitespace-pre-wrap" data-testid="incident-reason">
+          {i.reason}
+        </dd>
+        <dt className="text-slate-600">Evidence</dt>
+        <dd>
+          {i.evidenceLinks.length === 0 ? (
+            "none linked"
+          ) : (
+            <ul>
+              {i.evidenceLinks.map((l) => (
+                <li key={l}>
+                  {l.startsWith("/") ? (
+                    <Link className="break-all text-indigo-700 underline" href={l}>
+                      {l}
+                    </Link>
+                  ) : (
+                    <a
+                      className="break-all text-indigo-700 underline"
+                      href={l}
+                      rel="noopener noreferrer nofollow"
+                      target="_blank"
+                    >
+                      {l}
+                    </a>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        {i.proposedFrom ? (
+          <>
+            <dt className="text-slate-600">Proposed from</dt>
+            <dd>
+              PCRRevoked on chain {i.proposedFrom.chainId}, block {i.proposedFrom.blockNumber}, tx{" "}
+              <Hash value={i.proposedFrom.txHash} />
+              {i.proposedFrom.orphaned ? (
+                <strong className="text-rose-700"> (orphaned by a reorg)</strong>
+              ) : null}
+            </dd>
+          </>
+        ) : null}
+        <dt className="text-slate-600">Signed by</dt>
+        <dd>
+          {i.operator ? (
+            <span className="font-mono text-xs">{i.operator}</span>
+          ) : (
+            "nobody yet (proposal)"
+          )}{" "}
+          {v ? (
+            v.digestMatches && v.signedByOperator ? (
+              <span className="rounded bg-emerald-50 px-1.5 text-xs font-medium text-emerald-800">
+                signature verified
+              </span>
+            ) : (
+              <span className="rounded bg-rose-50 px-1.5 text-xs font-medium text-rose-800">
+                signature does NOT verify{v.signer ? ` (recovers to ${v.signer})` : ""}
+              </span>
+            )
+          ) : null}
+        </dd>
+        {i.digest ? (
+          <>
+            <dt className="text-slate-600">EIP-712 digest</dt>
+            <dd>
+              <Hash value={i.digest} />
+            </dd>
+            <dt className="text-slate-600">Signature</dt>
+            <dd>
+              <Hash value={i.signature!} />
+            </dd>
+          </>
+        ) : null}
+        <dt className="text-slate-600">Recorded</dt>
+        <dd>
+          <Time iso={i.createdAt} />
+        </dd>
+      </dl>
+      <details className="mt-3 text-xs">
+        <summary className="cursor-pointer text-slate-700">The signed typed data</summary>
+        <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-50 p-2">
+          {JSON.stringify(i.statement, null, 2)}
+        </pre>
+      </details>
+    </Card>
+  );
+}
+
+function BlastCounts({
+  summary: s,
+}: {
+  summary: NonNullable<IncidentDetail["blastRadii"][number]>["summary"];
+}) {
+  const depths = Object.entries(s.actionsByDepth).sort(([a], [b]) => Number(a) - Number(b));
+  const items: [string, string, string?][] = [
+    ["Inferences in the window", formatCount(s.affected)],
+    ["Stale records after the rollback", formatCount(s.stale), "still claiming the bad version"],
+    ["Settlements", formatCount(s.settlements)],
+    [
+      "Payments",
+      formatCount(s.payments),
+      s.tokens
+        .map(
+          (t) =>
+            `${formatOpg(t.total)} OPG in total, ${formatOpg(t.allocated)} OPG allocated to these inferences`,
+        )
+        .join("; ") || "no payment",
+    ],
+    [
+      "Agent actions",
+      formatCount(s.actions),
+      depths.length
+        ? depths.map(([d, n]) => `level ${d}: ${formatCount(n)}`).join(", ") +
+          (s.depthCapped ? " (walk capped)" : "")
+        : "none",
+    ],
+  ];
+  return (
+    <dl className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5" data-testid="blast-counts">
+      {items.map(([label, value, note]) => (
+        <div key={label} className="rounded-lg border border-slate-200 bg-white p-3">
+          <dt className="text-xs text-slate-600">{label}</dt>
+          <dd className="text-2xl font-semibold tabular-nums">{value}</dd>
+          {note ? <dd className="text-xs text-slate-600">{note}</dd> : null}
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Changes({
+  changes,
+  previousAt,
+}: {
+  changes: { part: string; added: number; removed: number }[];
+  previousAt: string;
+}) {
+  const moved = changes.filter((c) => c.added || c.removed);
+  return (
+    <p className="text-sm text-slate-700" role="status">
+      Compared with the computation of {formatUtc(previousAt)}:{" "}
+      {moved.length === 0
+        ? "no change."
+        : moved.map((c) => `${c.part} +${c.added}/−${c.removed}`).join(", ")}
+    </p>
+  );
+}
