@@ -6,7 +6,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { Hash } from "@/components/ui/hash";
 import { PageHeader } from "@/components/ui/page-header";
 import { getAuditSigner, listAuditEvents } from "@/lib/db/audit";
-import { formatUtc } from "@/lib/web/format";
+import { formatUtc, shortHash } from "@/lib/web/format";
 import { incidentHref } from "@/lib/web/links";
 
 export const dynamic = "force-dynamic";
@@ -47,7 +47,7 @@ export default async function AuditPage(props: { searchParams: Promise<{ before?
             { label: "Action" },
             { label: "Subject" },
             { label: "Hash" },
-            { label: "Checkpoint" },
+            { label: "Signed" },
           ]}
           rows={entries.map((e) => ({
             key: e.seq,
@@ -67,12 +67,12 @@ export default async function AuditPage(props: { searchParams: Promise<{ before?
                   incident
                 </Link>
               ) : (
-                <span key="s" className="font-mono text-xs">
-                  {e.subjectType ? `${e.subjectType} ${e.subjectId ?? ""}` : "—"}
+                <span key="s" className="font-mono text-xs" title={e.subjectId ?? undefined}>
+                  {e.subjectType ? `${e.subjectType} ${shortHash(e.subjectId ?? "", 8, 4)}` : "—"}
                 </span>
               ),
               <Hash key="h" value={e.hash} />,
-              e.checkpoint ? "signed" : "",
+              e.checkpoint ? "checkpoint" : "",
             ],
           }))}
         />

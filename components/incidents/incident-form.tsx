@@ -352,7 +352,9 @@ export function IncidentForm({
                   : formatUtc(new Date(Number(statement.message.windowTo)))}
               </dd>
               <dt className="text-slate-600">Reason</dt>
-              <dd className="whitespace-pre-wrap">{statement.message.reason}</dd>
+              <dd className="[overflow-wrap:anywhere] whitespace-pre-wrap">
+                {statement.message.reason}
+              </dd>
               <dt className="text-slate-600">Domain</dt>
               <dd>
                 {statement.domain.name}, chain {statement.domain.chainId}

@@ -167,9 +167,18 @@ export function compareBlastRadius(summary: Summary, planted: PlantedBlastRadius
     ["series: actions", sum(3), planted.actions],
   ];
   return checks
-    .filter(([, got, want]) => JSON.stringify(got) !== JSON.stringify(want))
+    .filter(([, got, want]) => canonical(got) !== canonical(want))
     .map(
       ([name, got, want]) =>
         `${name}: computed ${JSON.stringify(got)}, planted ${JSON.stringify(want)}`,
     );
+}
+
+/** JSON with object keys sorted (jsonb orders keys its own way). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -220,19 +220,40 @@ export default async function IncidentPage({ params }: Props) {
               {superseded ? " (they move to the incident that supersedes it)" : ""}.
             </p>
           ) : (
-            <ul className="space-y-1 text-sm">
-              {incident.findings.map((f) => (
-                <li key={f.id}>
-                  <span className="font-medium">{f.kind.replaceAll("_", " ")}</span>
-                  {f.resolved ? " (resolved)" : ""}: {f.message}{" "}
-                  {f.inferenceId ? (
-                    <Link className="text-indigo-700 underline" href={inferenceHref(f.inferenceId)}>
-                      inference
-                    </Link>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
+            <>
+              <p className="mb-2 text-sm text-slate-700">
+                {Object.entries(
+                  incident.findings.reduce<Record<string, number>>((n, f) => {
+                    n[f.kind] = (n[f.kind] ?? 0) + 1;
+                    return n;
+                  }, {}),
+                )
+                  .map(([kind, n]) => `${kind.replaceAll("_", " ")}: ${n}`)
+                  .join(", ")}
+                {incident.findingsTotal > incident.findings.length
+                  ? ` (first ${incident.findings.length} of ${formatCount(incident.findingsTotal)})`
+                  : ""}
+              </p>
+              <details>
+                <summary className="cursor-pointer text-sm text-slate-700">Each finding</summary>
+                <ul className="mt-1 space-y-1 text-sm">
+                  {incident.findings.map((f) => (
+                    <li key={f.id}>
+                      {f.message}
+                      {f.resolved ? " (resolved)" : ""}{" "}
+                      {f.inferenceId ? (
+                        <Link
+                          className="text-indigo-700 underline"
+                          href={inferenceHref(f.inferenceId)}
+                        >
+                          inference
+                        </Link>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            </>
           )}
         </Card>
         <Card id="audit" title="Audit trail">
@@ -271,7 +292,8 @@ function StatementCard({ incident: i }: { incident: IncidentDetail }) {
         <dd className="font-mono text-xs">{i.model}</dd>
         <dt className="text-slate-600">Bad version</dt>
         <dd>
-          {i.badVersion} <span className="font-mono text-xs text-slate-500">{i.badVersionKey}</span>
+          {i.badVersion}{" "}
+          <span className="font-mono text-xs break-all text-slate-500">{i.badVersionKey}</span>
         </dd>
         <dt className="text-slate-600">Rolled back to</dt>
         <dd>{i.rolledBackTo ?? "not named"}</dd>
@@ -287,7 +309,7 @@ function StatementCard({ incident: i }: { incident: IncidentDetail }) {
           ) : null}
         </dd>
         <dt className="text-slate-600">Reason</dt>
-        <dd className="whitespace-pre-wrap" data-testid="incident-reason">
+        <dd className="[overflow-wrap:anywhere] whitespace-pre-wrap" data-testid="incident-reason">
           {i.reason}
         </dd>
         <dt className="text-slate-600">Evidence</dt>
