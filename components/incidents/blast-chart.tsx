@@ -26,7 +26,11 @@ export function BlastChart({ series }: { series: BlastSeriesPoint[] }) {
   }
   return (
     <figure>
-      <div className="h-56" aria-hidden>
+      <div
+        className="h-56"
+        role="img"
+        aria-label="Reached inferences per time bucket (bars, stale on top) and agent actions (line); the caption says the same in words"
+      >
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />

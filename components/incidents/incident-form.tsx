@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useMemo, useState, type FormEvent } from "react";
-import { useAccount, useChainId, useSignTypedData } from "wagmi";
+import { useAccount, useChainId, useConnect, useConnectors, useSignTypedData } from "wagmi";
 import { errorText, useSession } from "@/components/auth/account-menu";
 import { hasRole } from "@/lib/auth/roles";
 import { incidentTypedData, type IncidentStatement } from "@/lib/evidence/incident-statement";
@@ -53,6 +53,8 @@ export function IncidentForm({
   const { address, connector } = useAccount();
   const chainId = useChainId();
   const { signTypedDataAsync } = useSignTypedData();
+  const connectors = useConnectors();
+  const { connectAsync } = useConnect();
   const [model, setModel] = useState(prefill?.model ?? choices[0]!.model);
   const versions = useMemo(
     () => choices.find((c) => c.model === model)?.versions ?? [],
@@ -133,13 +135,18 @@ export function IncidentForm({
     setError(null);
     setBusy(true);
     try {
-      if (!address || address.toLowerCase() !== user?.address) {
-        throw new Error("Connect the wallet you signed in with, then sign again.");
+      // After a reload the wallet may not be connected yet: reconnect the one signed in.
+      let account = address;
+      for (const c of connectors) {
+        if (account?.toLowerCase() === user?.address) break;
+        account = (await connectAsync({ connector: c }).catch(() => null))?.accounts[0];
       }
-      const signature = await signTypedDataAsync({
-        ...incidentTypedData(statement),
-        account: address,
-      });
+      if (!account || account.toLowerCase() !== user?.address) {
+        throw new Error(
+          `Connect the wallet you signed in with (${user?.address}), then sign again.`,
+        );
+      }
+      const signature = await signTypedDataAsync({ ...incidentTypedData(statement), account });
       const recorded = await callApi<{ id: string }>("/api/v1/incidents", {
         body: { statement, signature },
       });
@@ -157,8 +164,12 @@ export function IncidentForm({
         className="space-y-4 rounded-lg border border-slate-200 bg-white p-4"
         aria-label="Incident"
       >
-        {!canSign ? (
-          <p role="status" className="rounded bg-amber-50 p-2 text-sm text-amber-900">
+        {!canSign && !session.isPending ? (
+          <p
+            role="status"
+            data-testid="role-notice"
+            className="rounded bg-amber-50 p-2 text-sm text-amber-900"
+          >
             {user
               ? `Signing incidents needs the operator role; you are ${user.role}. You can fill in and review the statement.`
               : "Sign in with an operator's wallet (top right) to sign incidents."}
@@ -331,7 +342,11 @@ export function IncidentForm({
           Statement to sign
         </h2>
         {error ? (
-          <p role="alert" className="mt-2 rounded bg-rose-50 p-2 text-sm text-rose-800">
+          <p
+            role="alert"
+            data-testid="form-error"
+            className="mt-2 rounded bg-rose-50 p-2 text-sm text-rose-800"
+          >
             {error}
           </p>
         ) : null}

@@ -203,7 +203,10 @@ async function deploymentLanes(modelId: string, asOf: Date | null): Promise<Time
   }));
 }
 
-/** When bad versions served: revoked versions' intervals and operators' incident windows. */
+/**
+ * When bad versions served: operators' signed incident windows, and revoked versions'
+ * intervals where no signed incident covers the version.
+ */
 async function rollbackWindows(
   modelId: string,
   asOf: Date | null,
@@ -221,6 +224,11 @@ async function rollbackWindows(
        FROM deployment d JOIN model_version mv ON mv.id = d.model_version_id
       WHERE d.model_id = $1 AND d.basis = 'revocation' AND d.superseded_at IS NULL
         AND ($2::timestamptz IS NULL OR d.valid_to <= $2)
+        -- A signed incident for the version says more than the bare revocation: show one window.
+        AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.bad_version_id = d.model_version_id
+                         AND i.status = 'confirmed' AND ($2::timestamptz IS NULL OR i.created_at <= $2)
+                         AND NOT EXISTS (SELECT 1 FROM incident n WHERE n.supersedes_id = i.id
+                                          AND ($2::timestamptz IS NULL OR n.created_at <= $2)))
      UNION ALL
      SELECT i.bad_version_id, mv.label, i.window_from,
             CASE WHEN $2::timestamptz IS NULL OR i.window_to <= $2 THEN i.window_to END,

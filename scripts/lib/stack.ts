@@ -165,6 +165,13 @@ function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildP
       HOST: opts.env.HOST,
       INGEST_RATE_LIMIT_PER_MINUTE: String(opts.env.INGEST_RATE_LIMIT_PER_MINUTE),
       TRUST_PROXY: String(opts.env.TRUST_PROXY),
+      // What the dashboard reads of the parsed configuration (the audit key lives in DATA_DIR).
+      DATA_DIR: opts.dataDir,
+      ADMIN_ADDRESSES: opts.env.ADMIN_ADDRESSES.join(","),
+      SESSION_TTL_HOURS: String(opts.env.SESSION_TTL_HOURS),
+      AUDIT_CHECKPOINT_EVERY: String(opts.env.AUDIT_CHECKPOINT_EVERY),
+      ...(opts.env.APP_ORIGIN ? { APP_ORIGIN: opts.env.APP_ORIGIN } : {}),
+      ...(opts.env.AUDIT_SIGNING_KEY ? { AUDIT_SIGNING_KEY: opts.env.AUDIT_SIGNING_KEY } : {}),
       NODE_ENV: opts.mode === "dev" ? "development" : "production",
       NEXT_TELEMETRY_DISABLED: "1",
     },

@@ -6,6 +6,7 @@ import { parseEnv } from "@/lib/env";
 import { findFreePort } from "@/lib/net";
 import { startStack } from "@/scripts/lib/stack";
 import { browserAvailable } from "./browser";
+import { TEST_ADMIN } from "./test-wallets";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -38,6 +39,8 @@ export default async function setup(project: TestProject) {
     PORT: String(port),
     SOURCES_FILE: "",
     INGEST_RATE_LIMIT_PER_MINUTE: String(ingestRateLimit),
+    // Anvil's first default account: the browser tests' admin (its key is public).
+    ADMIN_ADDRESSES: TEST_ADMIN,
   });
   const stack = await startStack({
     env,

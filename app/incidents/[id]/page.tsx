@@ -160,12 +160,7 @@ export default async function IncidentPage({ params }: Props) {
                         className="rounded border border-slate-200 p-2"
                       >
                         <summary className="cursor-pointer text-sm">
-                          <Link
-                            href={inferenceHref(g.inferenceId)}
-                            className="font-mono text-xs text-indigo-700 underline"
-                          >
-                            {g.inferenceId}
-                          </Link>{" "}
+                          <span className="font-mono text-xs">{g.inferenceId}</span>{" "}
                           {g.stale ? (
                             <span className="rounded bg-amber-50 px-1 text-xs text-amber-900">
                               stale
@@ -176,6 +171,14 @@ export default async function IncidentPage({ params }: Props) {
                             {g.downstream.nodes.length === 1 ? "" : "s"}
                           </span>
                         </summary>
+                        <p className="mt-1 text-xs">
+                          <Link
+                            href={inferenceHref(g.inferenceId)}
+                            className="text-indigo-700 underline"
+                          >
+                            Open the inference
+                          </Link>
+                        </p>
                         <div className="mt-2">
                           <DownstreamTree
                             nodes={g.downstream.nodes}
