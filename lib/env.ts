@@ -46,7 +46,12 @@ export const envSchema = z.object({
   ADMIN_ADDRESSES: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((a) => a.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((a) => a.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^0x[0-9a-f]{40}$/, "must be 0x-prefixed 20-byte addresses"))),
   /** The app's public origin (https://host): what sign-in messages and cross-site checks expect. */
   APP_ORIGIN: z
@@ -54,7 +59,11 @@ export const envSchema = z.object({
     .url()
     .transform((u) => new URL(u).origin)
     .optional(),
-  SESSION_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(12),
   /** The key that signs audit checkpoints (0x + 64 hex); default: a key file in DATA_DIR. */
   AUDIT_SIGNING_KEY: z
     .string()

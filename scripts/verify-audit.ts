@@ -53,10 +53,15 @@ async function main(): Promise<number> {
         `audit log: ${result.events} events, ${result.checkpoints} signed checkpoints, head ${result.headHash}`,
       );
       if (result.firstBroken) {
-        console.log(`FAIL first broken link at seq ${result.firstBroken.seq}: ${result.firstBroken.message}`);
+        console.log(
+          `FAIL first broken link at seq ${result.firstBroken.seq}: ${result.firstBroken.message}`,
+        );
       }
       for (const p of result.checkpointProblems) console.log(`FAIL checkpoint: ${p.message}`);
-      if (result.ok) console.log(`PASS the chain and every checkpoint verify (key ${key.address.toLowerCase()})`);
+      if (result.ok)
+        console.log(
+          `PASS the chain and every checkpoint verify (key ${key.address.toLowerCase()})`,
+        );
       return result.ok ? 0 : 1;
     } finally {
       await client.end();

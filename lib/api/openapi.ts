@@ -23,6 +23,9 @@ import { searchQuerySchema, searchResultSchema } from "@/lib/api/schemas/search"
 import { indexerStatusSchema } from "@/lib/api/schemas/status";
 import { timelineQuerySchema, timelineSchema } from "@/lib/api/schemas/timeline";
 import { AGENT_ACTION_TYPES } from "@/lib/evidence/agent-action";
+import { setRoleBodySchema, signInBodySchema } from "@/lib/api/schemas/auth";
+import { incidentDraftSchema, signedIncidentBodySchema } from "@/lib/api/schemas/incidents";
+import { INCIDENT_STATEMENT_TYPES } from "@/lib/evidence/incident-statement";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 
@@ -91,6 +94,42 @@ const read = (summary: string, ref: string, extra: Record<string, unknown> = {})
     ...extra,
   },
 });
+
+const writeErrors = {
+  "400": error("The body is empty or not valid JSON."),
+  "401": error("Not signed in, the session expired, or a signature is not the signer's."),
+  "403": error("Cross-site request, or the signed-in role is too low."),
+  "413": error("The body is too large."),
+  "415": error("The body is not sent as application/json."),
+  "422": error("A field is malformed; `message` names it."),
+  "500": error("Something failed on our side; nothing was written."),
+};
+/**
+ * A state-changing route: same-origin (Origin header) and, unless `role` is null, a session
+ * cookie with at least that role. Every one writes nothing when it fails.
+ */
+const write = (
+  summary: string,
+  role: string | null,
+  body: string | null,
+  extra: Record<string, unknown> = {},
+  method: "post" | "put" = "post",
+) => ({
+  [method]: {
+    summary,
+    description: `${role ? `Needs the ${role} role (session cookie from sign-in). ` : ""}Refused from another origin.`,
+    ...(body
+      ? { requestBody: { required: true, content: json(`#/components/schemas/${body}`) } }
+      : {}),
+    responses: {
+      "200": { description: "Done." },
+      "201": { description: "Recorded." },
+      ...writeErrors,
+    },
+    ...extra,
+  },
+});
+const incidentId = pathParameter("id", "The incident id (a UUID)");
 
 /** The OpenAPI 3.1 description of /api/v1, built from the same zod schemas the routes use. */
 export function buildOpenApiDocument() {
@@ -195,6 +234,133 @@ export function buildOpenApiDocument() {
           },
         },
       },
+      "/api/v1/auth/nonce": write("A single-use sign-in nonce (expires in 5 minutes)", null, null),
+      "/api/v1/auth/sign-in": write(
+        "Sign in with Ethereum (EIP-4361): the message (domain, URI, chain and nonce checked) and its signature; sets the session cookie",
+        null,
+        "SignIn",
+      ),
+      "/api/v1/auth/sign-out": write("End this session", "viewer", null),
+      "/api/v1/auth/session": {
+        get: {
+          summary: "Who this browser is signed in as ({ user: null } when nobody)",
+          responses: { "200": { description: "OK" } },
+        },
+      },
+      "/api/v1/users": {
+        get: {
+          summary: "Everyone who signed in, with roles (admins only)",
+          responses: {
+            "200": { description: "OK" },
+            "401": error("Not signed in."),
+            "403": error("Not an admin."),
+          },
+        },
+      },
+      "/api/v1/users/{address}/role": write(
+        "Set a user's role (audited)",
+        "admin",
+        "SetRole",
+        { parameters: [pathParameter("address", "The user's address")] },
+        "put",
+      ),
+      "/api/v1/incidents": {
+        get: {
+          summary: "Incidents, newest first, superseded ones included",
+          parameters: [
+            {
+              name: "status",
+              in: "query",
+              required: false,
+              schema: { enum: ["proposed", "confirmed"] },
+            },
+            { name: "model", in: "query", required: false, schema: { type: "string" } },
+          ],
+          responses: { "200": { description: "OK" }, ...readErrors },
+        },
+        ...write(
+          "Record a signed incident statement (prepared by /incidents/statement): verified, stored with its audit event, findings and first blast radius in one transaction; 409 for a replayed statement or an already superseded incident",
+          "operator",
+          "SignedIncident",
+        ),
+      },
+      "/api/v1/incidents/statement": write(
+        `Check a draft and answer the EIP-712 statement to sign: domain { name: "Provenance incidents", version: "1", chainId }, primary type IncidentStatement with fields ${INCIDENT_STATEMENT_TYPES.IncidentStatement.map((f) => `${f.type} ${f.name}`).join(", ")}. Stores nothing.`,
+        "operator",
+        "IncidentDraft",
+      ),
+      "/api/v1/incidents/{id}": read(
+        "An incident: statement re-verified, findings, stored blast radii",
+        "Object",
+        {
+          parameters: [incidentId],
+        },
+      ),
+      "/api/v1/incidents/{id}/blast-radius": {
+        ...read(
+          "Every stored computation of the blast radius and how the newest differs from the one before",
+          "Object",
+          { parameters: [incidentId] },
+        ),
+        ...write(
+          "Recompute from the evidence as known now, stored as a new computation",
+          "auditor",
+          null,
+          {
+            parameters: [incidentId],
+          },
+        ),
+      },
+      "/api/v1/incidents/{id}/blast-radius/rows": read(
+        "One part of a stored blast radius, paged by position",
+        "Object",
+        {
+          parameters: [
+            incidentId,
+            {
+              name: "part",
+              in: "query",
+              required: true,
+              schema: { enum: ["affected", "stale", "settlements", "payments", "actions"] },
+            },
+            { name: "computation", in: "query", required: false, schema: { type: "string" } },
+            { name: "after", in: "query", required: false, schema: { type: "integer" } },
+            {
+              name: "limit",
+              in: "query",
+              required: false,
+              schema: { type: "integer", maximum: 500 },
+            },
+          ],
+        },
+      ),
+      "/api/v1/incidents/{id}/blast-radius/export": read(
+        "A stored blast radius as a JSON or CSV download",
+        "Object",
+        {
+          parameters: [
+            incidentId,
+            { name: "format", in: "query", required: false, schema: { enum: ["json", "csv"] } },
+          ],
+        },
+      ),
+      "/api/v1/audit": read("The hash-chained audit log, newest first", "Object", {
+        parameters: [
+          { name: "before", in: "query", required: false, schema: { type: "string" } },
+          { name: "actor", in: "query", required: false, schema: { type: "string" } },
+          { name: "action", in: "query", required: false, schema: { type: "string" } },
+          {
+            name: "limit",
+            in: "query",
+            required: false,
+            schema: { type: "integer", maximum: 500 },
+          },
+        ],
+      }),
+      "/api/v1/audit/verify": read(
+        "Recompute the audit chain and check every signed checkpoint; reports the first broken link",
+        "Object",
+      ),
       "/api/v1/agent-actions": {
         post: {
           summary: "Store an agent's EIP-712-signed statement that it acted on outputs",
@@ -216,7 +382,18 @@ export function buildOpenApiDocument() {
       },
     },
     components: {
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "provenance_session" },
+      },
       schemas: {
+        Object: {
+          type: "object",
+          description: "See the route's summary; documented in the README.",
+        },
+        SignIn: schema(signInBodySchema),
+        SetRole: schema(setRoleBodySchema),
+        IncidentDraft: schema(incidentDraftSchema),
+        SignedIncident: schema(signedIncidentBodySchema),
         Receipt: schema(receiptSchema),
         ReceiptBatch: schema(receiptsBodySchema),
         ReceiptsResult: schema(receiptsResultSchema),

@@ -1,7 +1,13 @@
 import type pg from "pg";
 import type { Hex } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
-import { auditEventHash, checkpointMessage, hashCanonical, ZERO_HASH, type AuditJson } from "./hash";
+import {
+  auditEventHash,
+  checkpointMessage,
+  hashCanonical,
+  ZERO_HASH,
+  type AuditJson,
+} from "./hash";
 
 /** Every audit writer takes this lock, so the chain is extended one event at a time. */
 const AUDIT_LOCK = "hashtext('audit_event')";
@@ -90,7 +96,13 @@ async function insertCheckpoint(
   await db.query(
     `INSERT INTO audit_checkpoint (upto_seq, count, head_hash, signature, signer)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (upto_seq) DO NOTHING`,
-    [head.uptoSeq.toString(), count.toString(), head.headHash, signature, signer.address.toLowerCase()],
+    [
+      head.uptoSeq.toString(),
+      count.toString(),
+      head.headHash,
+      signature,
+      signer.address.toLowerCase(),
+    ],
   );
 }
 

@@ -16,12 +16,7 @@ import { sha256, stringToBytes, type Hex } from "viem";
 export const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
 
 export type AuditJson =
-  | string
-  | number
-  | boolean
-  | null
-  | AuditJson[]
-  | { [key: string]: AuditJson };
+  string | number | boolean | null | AuditJson[] | { [key: string]: AuditJson };
 
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value === "string" || typeof value === "boolean") {

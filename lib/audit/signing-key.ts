@@ -22,7 +22,9 @@ export function loadAuditSigner(options: { key?: string; dataDir: string }): Pri
   }
   const key = fs.readFileSync(file, "utf8").trim();
   if (!/^0x[0-9a-f]{64}$/i.test(key)) {
-    throw new Error(`${file} does not hold a 0x-prefixed 32-byte key; remove it to make a new one.`);
+    throw new Error(
+      `${file} does not hold a 0x-prefixed 32-byte key; remove it to make a new one.`,
+    );
   }
   return privateKeyToAccount(key.toLowerCase() as Hex);
 }

@@ -64,7 +64,7 @@ export async function verifyAuditLog(
     "SELECT upto_seq::text, count::text, head_hash, signature, signer, created_at FROM audit_checkpoint ORDER BY audit_checkpoint.upto_seq",
   );
   const wanted = new Set(checkpoints.rows.map((c) => c.upto_seq));
-  for (let after = "0"; ; ) {
+  for (let after = "0"; ;) {
     const { rows } = await db.query<EventRow>(
       `SELECT seq::text, occurred_at, actor, action, subject_type, subject_id, payload, payload_hash, prev_hash, hash
          FROM audit_event WHERE seq > $1 ORDER BY audit_event.seq LIMIT ${PAGE}`,
@@ -107,9 +107,13 @@ export async function verifyAuditLog(
     if (recovered?.toLowerCase() !== c.signer) {
       fail(`The checkpoint at seq ${c.upto_seq} is not signed by ${c.signer}.`);
     } else if (!trusted.has(c.signer)) {
-      fail(`The checkpoint at seq ${c.upto_seq} is signed by ${c.signer}, which is not a trusted key.`);
+      fail(
+        `The checkpoint at seq ${c.upto_seq} is signed by ${c.signer}, which is not a trusted key.`,
+      );
     } else if (c.count !== c.upto_seq) {
-      fail(`The checkpoint at seq ${c.upto_seq} counts ${c.count} events; the chain has ${c.upto_seq} there.`);
+      fail(
+        `The checkpoint at seq ${c.upto_seq} counts ${c.count} events; the chain has ${c.upto_seq} there.`,
+      );
     } else if (recomputed.get(c.upto_seq) !== c.head_hash) {
       fail(
         recomputed.has(c.upto_seq)
@@ -138,10 +142,18 @@ function judge(row: EventRow, expected: bigint, prev: Hex): AuditProblem | null 
     return { seq, kind: "gap", message: `Event ${expected} is missing: the log jumps to ${seq}.` };
   }
   if (row.prev_hash !== prev) {
-    return { seq, kind: "prev_hash", message: `Event ${seq} does not point at the hash of event ${expected - 1n}.` };
+    return {
+      seq,
+      kind: "prev_hash",
+      message: `Event ${seq} does not point at the hash of event ${expected - 1n}.`,
+    };
   }
   if (hashCanonical(row.payload) !== row.payload_hash) {
-    return { seq, kind: "payload_hash", message: `Event ${seq}'s payload no longer matches its payload hash: it was edited.` };
+    return {
+      seq,
+      kind: "payload_hash",
+      message: `Event ${seq}'s payload no longer matches its payload hash: it was edited.`,
+    };
   }
   const hash = auditEventHash({
     seq: BigInt(seq),
@@ -154,7 +166,11 @@ function judge(row: EventRow, expected: bigint, prev: Hex): AuditProblem | null 
     prevHash: row.prev_hash,
   });
   if (hash !== row.hash) {
-    return { seq, kind: "hash", message: `Event ${seq}'s fields no longer match its hash (actor, action, subject or time was edited).` };
+    return {
+      seq,
+      kind: "hash",
+      message: `Event ${seq}'s fields no longer match its hash (actor, action, subject or time was edited).`,
+    };
   }
   return null;
 }

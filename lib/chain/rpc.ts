@@ -27,7 +27,11 @@ export async function getChainHead(rpcUrl: string, timeoutMs = 3000): Promise<Ch
 }
 
 /** The timestamp of block `number`, read from the chain; throws when it does not exist. */
-export async function getBlockTime(rpcUrl: string, number: bigint, timeoutMs = 5000): Promise<Date> {
+export async function getBlockTime(
+  rpcUrl: string,
+  number: bigint,
+  timeoutMs = 5000,
+): Promise<Date> {
   const client = createPublicClient({
     transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 1 }),
   });

@@ -127,7 +127,11 @@ export async function listBlastRadii(incidentId: string): Promise<StoredBlastRad
     "SELECT id, computed_at, summary FROM blast_radius WHERE incident_id = $1 ORDER BY computed_at DESC, id",
     [incidentId],
   );
-  return rows.map((r) => ({ id: r.id, computedAt: r.computed_at.toISOString(), summary: r.summary }));
+  return rows.map((r) => ({
+    id: r.id,
+    computedAt: r.computed_at.toISOString(),
+    summary: r.summary,
+  }));
 }
 
 export const BLAST_PARTS = ["affected", "stale", "settlements", "payments", "actions"] as const;

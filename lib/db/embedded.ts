@@ -143,4 +143,3 @@ export async function runningEmbeddedUrl(dataDir: string): Promise<string | null
   if (!port || !pid) return null;
   return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 }
-

@@ -50,7 +50,10 @@ async function indexedBlockTime(db: Queryable, chainId: number, number: bigint) 
 async function blockTime(db: Queryable, chainId: number, number: bigint, field: string) {
   const time = await blockTimeOf(chainId, number, (c, n) => indexedBlockTime(db, c, n));
   if (!time) {
-    throw invalidField(field, `block ${number} on chain ${chainId} is not known (not indexed, not on the chain's RPC)`);
+    throw invalidField(
+      field,
+      `block ${number} on chain ${chainId} is not known (not indexed, not on the chain's RPC)`,
+    );
   }
   return time;
 }
@@ -62,16 +65,24 @@ async function blockTime(db: Queryable, chainId: number, number: bigint, field: 
  * of the same model not superseded yet). Throws 422 naming the field, 409 when already
  * superseded.
  */
-async function resolve(db: Queryable, m: {
-  action: IncidentMessage["action"];
-  model: string;
-  badVersion: string;
-  rolledBackTo: string;
-  windowFrom: Date;
-  windowTo: Date | null;
-  supersedes: string;
-}): Promise<Resolved> {
-  const { rows } = await db.query<{ model_id: string; bad_id: string | null; bad_label: string | null; back_id: string | null }>(
+async function resolve(
+  db: Queryable,
+  m: {
+    action: IncidentMessage["action"];
+    model: string;
+    badVersion: string;
+    rolledBackTo: string;
+    windowFrom: Date;
+    windowTo: Date | null;
+    supersedes: string;
+  },
+): Promise<Resolved> {
+  const { rows } = await db.query<{
+    model_id: string;
+    bad_id: string | null;
+    bad_label: string | null;
+    back_id: string | null;
+  }>(
     `SELECT m.id AS model_id, bad.id AS bad_id, bad.label AS bad_label, back.id AS back_id
        FROM model m
        LEFT JOIN model_version bad ON bad.model_id = m.id AND bad.key = $2
@@ -81,7 +92,8 @@ async function resolve(db: Queryable, m: {
   );
   const row = rows[0];
   if (!row) throw invalidField("model", `no model named ${m.model}`);
-  if (!row.bad_id) throw invalidField("badVersion", `${m.badVersion} is not a version of ${m.model}`);
+  if (!row.bad_id)
+    throw invalidField("badVersion", `${m.badVersion} is not a version of ${m.model}`);
   if (m.rolledBackTo && !row.back_id) {
     throw invalidField("rolledBackTo", `${m.rolledBackTo} is not a version of ${m.model}`);
   }
@@ -93,7 +105,8 @@ async function resolve(db: Queryable, m: {
   }
   let supersedes: Resolved["supersedes"] = null;
   if (m.action === "declare") {
-    if (m.supersedes) throw invalidField("supersedes", "a declaration supersedes nothing; use correct");
+    if (m.supersedes)
+      throw invalidField("supersedes", "a declaration supersedes nothing; use correct");
   } else {
     if (!m.supersedes) throw invalidField("supersedes", `is required to ${m.action} an incident`);
     const found = await db.query<{
@@ -112,15 +125,29 @@ async function resolve(db: Queryable, m: {
     const old = found.rows[0];
     if (!old) throw invalidField("supersedes", `no incident ${m.supersedes}`);
     if (old.superseded) {
-      throw new ApiError(409, "already_superseded", `Incident ${old.id} is already superseded; correct the newer one.`);
+      throw new ApiError(
+        409,
+        "already_superseded",
+        `Incident ${old.id} is already superseded; correct the newer one.`,
+      );
     }
-    if (m.action === "confirm" && (old.status !== "proposed" || old.bad_version_id !== row.bad_id)) {
-      throw invalidField("supersedes", "confirm signs an open proposal for the same model and version");
+    if (
+      m.action === "confirm" &&
+      (old.status !== "proposed" || old.bad_version_id !== row.bad_id)
+    ) {
+      throw invalidField(
+        "supersedes",
+        "confirm signs an open proposal for the same model and version",
+      );
     }
     if (m.action === "correct" && (old.status !== "confirmed" || old.model_id !== row.model_id)) {
       throw invalidField("supersedes", "correct supersedes a signed incident of the same model");
     }
-    supersedes = { id: old.id, status: old.status, proposedFromEventId: old.proposed_from_event_id };
+    supersedes = {
+      id: old.id,
+      status: old.status,
+      proposedFromEventId: old.proposed_from_event_id,
+    };
   }
   return {
     modelId: row.model_id,
@@ -134,13 +161,22 @@ async function resolve(db: Queryable, m: {
 }
 
 /** Turns an operator's draft into the exact statement their wallet will sign. */
-export async function prepareIncidentStatement(draft: IncidentDraft, origin: string): Promise<IncidentStatement> {
+export async function prepareIncidentStatement(
+  draft: IncidentDraft,
+  origin: string,
+): Promise<IncidentStatement> {
   if (!SIGN_IN_CHAIN_IDS.includes(draft.chainId)) {
-    throw invalidField("chainId", `must be one of ${SIGN_IN_CHAIN_IDS.join(", ")} (switch your wallet)`);
+    throw invalidField(
+      "chainId",
+      `must be one of ${SIGN_IN_CHAIN_IDS.join(", ")} (switch your wallet)`,
+    );
   }
   const pool = getPool();
   const w = draft.window;
-  const windowFrom = w.kind === "time" ? w.from : await blockTime(pool, w.chainId, BigInt(w.fromBlock), "window.fromBlock");
+  const windowFrom =
+    w.kind === "time"
+      ? w.from
+      : await blockTime(pool, w.chainId, BigInt(w.fromBlock), "window.fromBlock");
   const windowTo =
     w.kind === "time"
       ? (w.to ?? null)
@@ -201,14 +237,23 @@ export async function recordSignedIncident(args: {
   const { statement, signature, user } = args;
   const m = statement.message;
   if (m.origin !== args.origin) {
-    throw invalidField("statement.message.origin", `was prepared for ${m.origin}, not ${args.origin}`);
+    throw invalidField(
+      "statement.message.origin",
+      `was prepared for ${m.origin}, not ${args.origin}`,
+    );
   }
   if (!SIGN_IN_CHAIN_IDS.includes(statement.domain.chainId)) {
-    throw invalidField("statement.domain.chainId", `must be one of ${SIGN_IN_CHAIN_IDS.join(", ")}`);
+    throw invalidField(
+      "statement.domain.chainId",
+      `must be one of ${SIGN_IN_CHAIN_IDS.join(", ")}`,
+    );
   }
   const issuedAt = Number(m.issuedAt);
   if (issuedAt > Date.now() + 60_000 || Date.now() - issuedAt > STATEMENT_TTL_MS) {
-    throw invalidField("statement.message.issuedAt", "the statement is older than 15 minutes or in the future; prepare and sign it again");
+    throw invalidField(
+      "statement.message.issuedAt",
+      "the statement is older than 15 minutes or in the future; prepare and sign it again",
+    );
   }
   const signer = await recoverIncidentSigner(statement, signature);
   if (signer !== user.address) {
@@ -222,24 +267,36 @@ export async function recordSignedIncident(args: {
   return withTransaction(
     async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('incident'))");
-      const replay = await client.query("SELECT id FROM incident WHERE statement_digest = $1", [digest]);
+      const replay = await client.query("SELECT id FROM incident WHERE statement_digest = $1", [
+        digest,
+      ]);
       if (replay.rows[0]) {
-        throw new ApiError(409, "replayed_statement", "This signed statement is already recorded; a statement counts once.", {
-          incidentId: replay.rows[0].id,
-        });
+        throw new ApiError(
+          409,
+          "replayed_statement",
+          "This signed statement is already recorded; a statement counts once.",
+          {
+            incidentId: replay.rows[0].id,
+          },
+        );
       }
       const windowChainId = Number(m.windowChainId);
       const windowFrom = new Date(Number(m.windowFrom));
       const windowTo = m.windowTo === "0" ? null : new Date(Number(m.windowTo));
       if (windowChainId) {
         await checkBlock(client, windowChainId, m.windowFromBlock, windowFrom, "windowFromBlock");
-        if (windowTo) await checkBlock(client, windowChainId, m.windowToBlock, windowTo, "windowToBlock");
+        if (windowTo)
+          await checkBlock(client, windowChainId, m.windowToBlock, windowTo, "windowToBlock");
       }
       const r = await resolve(client, { ...m, windowFrom, windowTo });
       if (r.badVersionLabel !== m.badVersionLabel) {
-        throw invalidField("statement.message.badVersionLabel", `the version is labelled ${r.badVersionLabel}`);
+        throw invalidField(
+          "statement.message.badVersionLabel",
+          `the version is labelled ${r.badVersionLabel}`,
+        );
       }
-      if (!["operator", "admin"].includes(user.role)) throw forbidden("Marking incidents needs the operator role.");
+      if (!["operator", "admin"].includes(user.role))
+        throw forbidden("Marking incidents needs the operator role.");
       const inserted = await client.query<{ id: string }>(
         `INSERT INTO incident (model_id, bad_version_id, rolled_back_to_version_id, window_from, window_to,
                                window_chain_id, window_from_block, window_to_block, reason, evidence_links,
@@ -258,7 +315,11 @@ export async function recordSignedIncident(args: {
           m.reason,
           m.evidenceLinks,
           user.address,
-          JSON.stringify({ ...statement, types: INCIDENT_STATEMENT_TYPES, primaryType: "IncidentStatement" }),
+          JSON.stringify({
+            ...statement,
+            types: INCIDENT_STATEMENT_TYPES,
+            primaryType: "IncidentStatement",
+          }),
           signature,
           digest,
           r.supersedes?.id ?? null,
@@ -291,10 +352,19 @@ export async function recordSignedIncident(args: {
   );
 }
 
-async function checkBlock(db: Queryable, chainId: number, number: string, time: Date, field: string) {
+async function checkBlock(
+  db: Queryable,
+  chainId: number,
+  number: string,
+  time: Date,
+  field: string,
+) {
   const actual = await blockTime(db, chainId, BigInt(number), `statement.message.${field}`);
   if (actual.getTime() !== time.getTime()) {
-    throw invalidField(`statement.message.${field}`, `block ${number} is at ${actual.toISOString()}, not ${time.toISOString()}`);
+    throw invalidField(
+      `statement.message.${field}`,
+      `block ${number} is at ${actual.toISOString()}, not ${time.toISOString()}`,
+    );
   }
 }
 

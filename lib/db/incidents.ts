@@ -91,7 +91,8 @@ export interface IncidentDetail extends IncidentSummary {
   windowToBlock: string | null;
   reason: string;
   evidenceLinks: string[];
-  statement: (IncidentStatement & { types?: unknown; primaryType?: string }) | Record<string, unknown>;
+  statement:
+    (IncidentStatement & { types?: unknown; primaryType?: string }) | Record<string, unknown>;
   signature: string | null;
   digest: string | null;
   /** Recomputed now from the stored statement and signature. */
@@ -103,7 +104,14 @@ export interface IncidentDetail extends IncidentSummary {
     txHash: string;
     orphaned: boolean;
   } | null;
-  findings: { id: string; kind: string; severity: string; message: string; inferenceId: string | null; resolved: boolean }[];
+  findings: {
+    id: string;
+    kind: string;
+    severity: string;
+    message: string;
+    inferenceId: string | null;
+    resolved: boolean;
+  }[];
   findingsTotal: number;
   blastRadii: StoredBlastRadius[];
 }
@@ -174,7 +182,12 @@ export async function getIncidentOrThrow(id: string): Promise<IncidentDetail> {
     statement: row.statement,
     signature: row.signature,
     digest: row.statement_digest,
-    verification: await verifyStored(row.statement, row.signature, row.statement_digest, row.operator),
+    verification: await verifyStored(
+      row.statement,
+      row.signature,
+      row.statement_digest,
+      row.operator,
+    ),
     proposedFrom: row.event_id
       ? {
           eventId: row.event_id,
@@ -233,7 +246,10 @@ export async function listIncidentChoices() {
                            ORDER BY (basis = 'incident'), valid_from LIMIT 1) d ON true
       ORDER BY m.name, d.valid_from NULLS LAST, mv.label`,
   );
-  const models = new Map<string, { key: string; label: string; from: string | null; to: string | null; inferences: number }[]>();
+  const models = new Map<
+    string,
+    { key: string; label: string; from: string | null; to: string | null; inferences: number }[]
+  >();
   for (const r of rows) {
     const list = models.get(r.model) ?? [];
     list.push({

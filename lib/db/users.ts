@@ -47,13 +47,18 @@ export async function setUserRoleOrThrow(args: {
         [args.address],
       );
       const from = rows[0]?.role;
-      if (!from) throw notFound(`${args.address} has never signed in; roles are given to users who have.`);
+      if (!from)
+        throw notFound(`${args.address} has never signed in; roles are given to users who have.`);
       if (from === "admin" && args.role !== "admin") {
         const admins = await client.query<{ n: number }>(
           "SELECT count(*)::int AS n FROM app_user WHERE role = 'admin'",
         );
         if (admins.rows[0]!.n <= 1) {
-          throw new ApiError(409, "last_admin", "This is the last admin; make someone else admin first.");
+          throw new ApiError(
+            409,
+            "last_admin",
+            "This is the last admin; make someone else admin first.",
+          );
         }
       }
       const updated = await client.query<{ created_at: Date; updated_at: Date }>(

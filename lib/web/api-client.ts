@@ -13,7 +13,10 @@ export class ApiCallError extends Error {
  * Calls this app's API from the browser (same origin, so the session cookie and the Origin
  * header go with it) and answers the JSON, or throws ApiCallError with the API's message.
  */
-export async function callApi<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function callApi<T>(
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<T> {
   const response = await fetch(path, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers: init.body === undefined ? undefined : { "Content-Type": "application/json" },

@@ -87,7 +87,9 @@ describe.skipIf(!browserAvailable())("operators mark the v1.1.0 rollback in Chro
     await operator.getByLabel("Reason").fill(XSS);
     await operator.getByLabel(/Evidence links/).fill("javascript:alert(1)");
     await operator.getByRole("button", { name: "Review the statement" }).click();
-    expect(await operator.getByTestId("form-error").innerText()).toMatch(/evidenceLinks\[0\]: must be an http/);
+    expect(await operator.getByTestId("form-error").innerText()).toMatch(
+      /evidenceLinks\[0\]: must be an http/,
+    );
     await operator.getByLabel(/Evidence links/).fill("https://status.example.org/v1.1.0");
     await operator.getByRole("button", { name: "Review the statement" }).click();
     await operator.getByRole("button", { name: /Sign with wallet/ }).click();
@@ -97,7 +99,9 @@ describe.skipIf(!browserAvailable())("operators mark the v1.1.0 rollback in Chro
         .getByTestId("form-error")
         .waitFor({ timeout: 30_000 })
         .then(async () => {
-          throw new Error(`Signing failed: ${await operator.getByTestId("form-error").innerText()}`);
+          throw new Error(
+            `Signing failed: ${await operator.getByTestId("form-error").innerText()}`,
+          );
         }),
     ]);
 

@@ -42,6 +42,7 @@ export async function signIn(routes: SignInRoutes, account: LocalAccount): Promi
     path: "/api/v1/auth/sign-in",
     body: { message, signature },
   });
-  if (res.status !== 201) throw new Error(`sign-in answered ${res.status}: ${JSON.stringify(res.json)}`);
+  if (res.status !== 201)
+    throw new Error(`sign-in answered ${res.status}: ${JSON.stringify(res.json)}`);
   return res.headers.get("set-cookie")!.split(";")[0]!;
 }

@@ -3,10 +3,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hex, LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import {
-  incidentTypedData,
-  type IncidentStatement,
-} from "@/lib/evidence/incident-statement";
+import { incidentTypedData, type IncidentStatement } from "@/lib/evidence/incident-statement";
 import { signIn, siweMessage, TEST_ORIGIN } from "../helpers/auth";
 import { callGet, callRoute } from "../helpers/route";
 import { playStoryIntoTestDatabase, type PlayedStory } from "../helpers/story";
@@ -72,9 +69,15 @@ async function expectNothingWritten(
   return res;
 }
 
-const post = <C,>(
+const post = <C>(
   handler: (request: Request, context: C) => Promise<Response>,
-  args: { cookie?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string; params?: Record<string, string> },
+  args: {
+    cookie?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    rawBody?: string;
+    params?: Record<string, string>;
+  },
 ) =>
   callRoute(handler, {
     body: args.body,
@@ -188,31 +191,56 @@ describe(`sign-in with Ethereum (seed ${SEED})`, () => {
   });
 
   it("refuses a reused nonce, a wrong domain, another chain, and a signature by another address", async () => {
-    const nonce = async () => (await callRoute(r.nonce.POST, { headers: sameSite })).json.nonce as string;
+    const nonce = async () =>
+      (await callRoute(r.nonce.POST, { headers: sameSite })).json.nonce as string;
     const reused = await nonce();
     const first = siweMessage(stranger, reused);
-    expect((await post(r.signIn.POST, { body: { message: first, signature: await stranger.signMessage({ message: first }) } })).status).toBe(201);
+    expect(
+      (
+        await post(r.signIn.POST, {
+          body: { message: first, signature: await stranger.signMessage({ message: first }) },
+        })
+      ).status,
+    ).toBe(201);
     const again = siweMessage(stranger, reused);
     await expectNothingWritten(
-      async () => post(r.signIn.POST, { body: { message: again, signature: await stranger.signMessage({ message: again }) } }),
+      async () =>
+        post(r.signIn.POST, {
+          body: { message: again, signature: await stranger.signMessage({ message: again }) },
+        }),
       401,
       /already used|unknown|expired/,
     );
     const wrongDomain = siweMessage(stranger, await nonce(), { domain: "evil.example" });
     await expectNothingWritten(
-      async () => post(r.signIn.POST, { body: { message: wrongDomain, signature: await stranger.signMessage({ message: wrongDomain }) } }),
+      async () =>
+        post(r.signIn.POST, {
+          body: {
+            message: wrongDomain,
+            signature: await stranger.signMessage({ message: wrongDomain }),
+          },
+        }),
       401,
       /evil\.example/,
     );
     const wrongChain = siweMessage(stranger, await nonce(), { chainId: 1 });
     await expectNothingWritten(
-      async () => post(r.signIn.POST, { body: { message: wrongChain, signature: await stranger.signMessage({ message: wrongChain }) } }),
+      async () =>
+        post(r.signIn.POST, {
+          body: {
+            message: wrongChain,
+            signature: await stranger.signMessage({ message: wrongChain }),
+          },
+        }),
       401,
       /chain/,
     );
     const claimed = siweMessage(admin, await nonce());
     await expectNothingWritten(
-      async () => post(r.signIn.POST, { body: { message: claimed, signature: await stranger.signMessage({ message: claimed }) } }),
+      async () =>
+        post(r.signIn.POST, {
+          body: { message: claimed, signature: await stranger.signMessage({ message: claimed }) },
+        }),
       401,
       /not by/,
     );
@@ -220,10 +248,15 @@ describe(`sign-in with Ethereum (seed ${SEED})`, () => {
 
   it("refuses an expired nonce", async () => {
     const n = (await callRoute(r.nonce.POST, { headers: sameSite })).json.nonce as string;
-    await sql("UPDATE auth_nonce SET expires_at = now() - interval '1 second' WHERE nonce = $1", [n]);
+    await sql("UPDATE auth_nonce SET expires_at = now() - interval '1 second' WHERE nonce = $1", [
+      n,
+    ]);
     const message = siweMessage(stranger, n);
     await expectNothingWritten(
-      async () => post(r.signIn.POST, { body: { message, signature: await stranger.signMessage({ message }) } }),
+      async () =>
+        post(r.signIn.POST, {
+          body: { message, signature: await stranger.signMessage({ message }) },
+        }),
       401,
       /expired/,
     );
@@ -231,14 +264,21 @@ describe(`sign-in with Ethereum (seed ${SEED})`, () => {
 
   it("refuses a cross-site sign-in and a malformed or oversized body", async () => {
     await expectNothingWritten(
-      () => post(r.signIn.POST, { body: { message: "x", signature: "0x00" }, headers: { origin: "https://evil.example" } }),
+      () =>
+        post(r.signIn.POST, {
+          body: { message: "x", signature: "0x00" },
+          headers: { origin: "https://evil.example" },
+        }),
       403,
       /Cross-site/,
     );
     await expectNothingWritten(() => post(r.signIn.POST, { rawBody: "{not json" }), 400);
     await expectNothingWritten(() => post(r.signIn.POST, { body: { message: 5 } }), 422);
     await expectNothingWritten(
-      () => post(r.signIn.POST, { rawBody: JSON.stringify({ message: "a".repeat(20_000), signature: "0x00" }) }),
+      () =>
+        post(r.signIn.POST, {
+          rawBody: JSON.stringify({ message: "a".repeat(20_000), signature: "0x00" }),
+        }),
       413,
     );
   });
@@ -259,7 +299,10 @@ describe(`sign-in with Ethereum (seed ${SEED})`, () => {
       "SELECT actor, payload FROM audit_event WHERE action = 'user.role' AND subject_id = $1 ORDER BY seq DESC LIMIT 1",
       [operator.address.toLowerCase()],
     );
-    expect(event).toMatchObject({ actor: admin.address.toLowerCase(), payload: { to: "operator" } });
+    expect(event).toMatchObject({
+      actor: admin.address.toLowerCase(),
+      payload: { to: "operator" },
+    });
   });
 });
 
@@ -284,7 +327,11 @@ describe("incidents: signed statements, the negative matrix", () => {
         /operator role/,
       );
       await expectNothingWritten(
-        () => post(r.incidents.POST, { body: { statement: {}, signature: "0x00" }, cookie: cookies[who] }),
+        () =>
+          post(r.incidents.POST, {
+            body: { statement: {}, signature: "0x00" },
+            cookie: cookies[who],
+          }),
         403,
       );
     }
@@ -294,44 +341,90 @@ describe("incidents: signed statements, the negative matrix", () => {
     const statement = await prepare(cookies.operator, await confirmDraft());
     const signature = await sign(operator, statement);
     await expectNothingWritten(
-      () => post(r.incidents.POST, { cookie: cookies.operator, body: { statement, signature }, headers: { origin: "https://evil.example" } }),
+      () =>
+        post(r.incidents.POST, {
+          cookie: cookies.operator,
+          body: { statement, signature },
+          headers: { origin: "https://evil.example" },
+        }),
       403,
       /Cross-site/,
     );
     await expectNothingWritten(
-      () => post(r.incidents.POST, { cookie: cookies.operator, body: { statement, signature }, headers: { origin: "", "sec-fetch-site": "cross-site" } }),
+      () =>
+        post(r.incidents.POST, {
+          cookie: cookies.operator,
+          body: { statement, signature },
+          headers: { origin: "", "sec-fetch-site": "cross-site" },
+        }),
       403,
     );
-    await expectNothingWritten(() => post(r.incidents.POST, { cookie: cookies.operator, rawBody: "{" }), 400);
     await expectNothingWritten(
-      () => post(r.incidents.POST, { cookie: cookies.operator, rawBody: JSON.stringify({ statement, signature, pad: "x".repeat(40_000) }) }),
+      () => post(r.incidents.POST, { cookie: cookies.operator, rawBody: "{" }),
+      400,
+    );
+    await expectNothingWritten(
+      () =>
+        post(r.incidents.POST, {
+          cookie: cookies.operator,
+          rawBody: JSON.stringify({ statement, signature, pad: "x".repeat(40_000) }),
+        }),
       413,
     );
     await expectNothingWritten(
-      () => post(r.incidents.POST, { cookie: cookies.operator, body: { statement: { ...statement, message: { ...statement.message, windowFrom: "soon" } }, signature } }),
+      () =>
+        post(r.incidents.POST, {
+          cookie: cookies.operator,
+          body: {
+            statement: { ...statement, message: { ...statement.message, windowFrom: "soon" } },
+            signature,
+          },
+        }),
       422,
       /windowFrom/,
     );
     const forged = { ...statement, message: { ...statement.message, reason: "nothing happened" } };
     await expectNothingWritten(
-      () => post(r.incidents.POST, { cookie: cookies.operator, body: { statement: forged, signature } }),
+      () =>
+        post(r.incidents.POST, {
+          cookie: cookies.operator,
+          body: { statement: forged, signature },
+        }),
       401,
       /not by/,
     );
     await expectNothingWritten(
-      async () => post(r.incidents.POST, { cookie: cookies.operator, body: { statement, signature: await sign(stranger, statement) } }),
+      async () =>
+        post(r.incidents.POST, {
+          cookie: cookies.operator,
+          body: { statement, signature: await sign(stranger, statement) },
+        }),
       401,
       /not by/,
     );
-    const elsewhere = { ...statement, message: { ...statement.message, origin: "https://other.example" } };
+    const elsewhere = {
+      ...statement,
+      message: { ...statement.message, origin: "https://other.example" },
+    };
     await expectNothingWritten(
-      async () => post(r.incidents.POST, { cookie: cookies.operator, body: { statement: elsewhere, signature: await sign(operator, elsewhere) } }),
+      async () =>
+        post(r.incidents.POST, {
+          cookie: cookies.operator,
+          body: { statement: elsewhere, signature: await sign(operator, elsewhere) },
+        }),
       422,
       /origin/,
     );
-    const stale = { ...statement, message: { ...statement.message, issuedAt: String(Date.now() - 3_600_000) } };
+    const stale = {
+      ...statement,
+      message: { ...statement.message, issuedAt: String(Date.now() - 3_600_000) },
+    };
     await expectNothingWritten(
-      async () => post(r.incidents.POST, { cookie: cookies.operator, body: { statement: stale, signature: await sign(operator, stale) } }),
+      async () =>
+        post(r.incidents.POST, {
+          cookie: cookies.operator,
+          body: { statement: stale, signature: await sign(operator, stale) },
+        }),
       422,
       /15 minutes/,
     );
@@ -359,7 +452,10 @@ describe("the v1.1.0 incident and its blast radius", () => {
     for (const model of [CLAUDE, GPT]) {
       statement = await prepare(cookies.operator, await confirmDraft(model));
       signature = await sign(operator, statement);
-      const res = await post(r.incidents.POST, { cookie: cookies.operator, body: { statement, signature } });
+      const res = await post(r.incidents.POST, {
+        cookie: cookies.operator,
+        body: { statement, signature },
+      });
       expect(res.status, JSON.stringify(res.json)).toBe(201);
       ids[model] = res.json.id as string;
     }
@@ -377,7 +473,14 @@ describe("the v1.1.0 incident and its blast radius", () => {
       409,
       /already recorded/,
     );
-    await expectNothingWritten(() => post(r.statement.POST, { cookie: cookies.operator, body: { ...statement.message, chainId: 10740 } }), 422);
+    await expectNothingWritten(
+      () =>
+        post(r.statement.POST, {
+          cookie: cookies.operator,
+          body: { ...statement.message, chainId: 10740 },
+        }),
+      422,
+    );
   });
 
   it("matches the story per model: inferences in the window, stale records, settlements, payments, actions three deep", async () => {
@@ -426,7 +529,9 @@ describe("the v1.1.0 incident and its blast radius", () => {
     );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((x) => x.linked)).toBe(true);
-    expect(rows.filter((x) => x.kind === "stale_after_rollback")).toHaveLength(v110BlastAnswer(story.manifest, GPT).stale);
+    expect(rows.filter((x) => x.kind === "stale_after_rollback")).toHaveLength(
+      v110BlastAnswer(story.manifest, GPT).stale,
+    );
   });
 
   it("keeps each computation: a recompute adds one and the comparison shows no change", async () => {
@@ -434,23 +539,41 @@ describe("the v1.1.0 incident and its blast radius", () => {
     expect(res.status, JSON.stringify(res.json)).toBe(201);
     const list = await callGet(r.blast.GET as never, `/x`, { id: incidentId });
     expect(list.json.computations).toHaveLength(2);
-    expect((list.json.changes as { added: number; removed: number }[]).every((c) => c.added === 0 && c.removed === 0)).toBe(true);
-    await expectNothingWritten(() => post(r.blast.POST, { cookie: cookies.viewer, params: { id: incidentId } }), 403);
+    expect(
+      (list.json.changes as { added: number; removed: number }[]).every(
+        (c) => c.added === 0 && c.removed === 0,
+      ),
+    ).toBe(true);
+    await expectNothingWritten(
+      () => post(r.blast.POST, { cookie: cookies.viewer, params: { id: incidentId } }),
+      403,
+    );
   });
 
   it("exports the blast radius as CSV and JSON with one row per item", async () => {
     const expected = v110BlastAnswer(story.manifest, GPT);
     const items =
-      expected.affected + expected.stale + expected.settlements + expected.payments +
+      expected.affected +
+      expected.stale +
+      expected.settlements +
+      expected.payments +
       Object.values(expected.actionsByDepth).reduce((a, b) => a + b, 0);
-    const csv = await r.exportRoute.GET(new Request(`${TEST_ORIGIN}/x?format=csv`), { params: Promise.resolve({ id: incidentId }) });
+    const csv = await r.exportRoute.GET(new Request(`${TEST_ORIGIN}/x?format=csv`), {
+      params: Promise.resolve({ id: incidentId }),
+    });
     expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toMatch(/^part,position,id,/);
     expect(lines).toHaveLength(items + 1);
-    const json = await (await r.exportRoute.GET(new Request(`${TEST_ORIGIN}/x`), { params: Promise.resolve({ id: incidentId }) })).json();
+    const json = await (
+      await r.exportRoute.GET(new Request(`${TEST_ORIGIN}/x`), {
+        params: Promise.resolve({ id: incidentId }),
+      })
+    ).json();
     expect(json.incident.signature).toBe(signature);
-    expect(json.actions.filter((a: { depth: number }) => a.depth === 1)).toHaveLength(expected.actionsByDepth["1"] ?? 0);
+    expect(json.actions.filter((a: { depth: number }) => a.depth === 1)).toHaveLength(
+      expected.actionsByDepth["1"] ?? 0,
+    );
   });
 
   it("is append-only: a correction supersedes, and the database refuses edits", async () => {
@@ -471,9 +594,14 @@ describe("the v1.1.0 incident and its blast radius", () => {
       body: { statement: correction, signature: await sign(operator, correction) },
     });
     expect(res.status, JSON.stringify(res.json)).toBe(201);
-    const [row] = await sql<{ supersedes_id: string }>("SELECT supersedes_id FROM incident WHERE id = $1", [res.json.id]);
+    const [row] = await sql<{ supersedes_id: string }>(
+      "SELECT supersedes_id FROM incident WHERE id = $1",
+      [res.json.id],
+    );
     expect(row!.supersedes_id).toBe(incidentId);
-    await expect(sql("UPDATE incident SET reason = 'edited' WHERE id = $1", [incidentId])).rejects.toThrow(/append-only/);
+    await expect(
+      sql("UPDATE incident SET reason = 'edited' WHERE id = $1", [incidentId]),
+    ).rejects.toThrow(/append-only/);
     await expect(sql("DELETE FROM blast_radius")).rejects.toThrow(/append-only/);
   });
 });
@@ -483,11 +611,21 @@ describe("the audit log", () => {
     const res = await callGet(r.verify.GET as never, "/api/v1/audit/verify");
     expect(res.json).toMatchObject({ ok: true, firstBroken: null, checkpointProblems: [] });
     expect(Number(res.json.checkpoints)).toBeGreaterThan(0);
-    const actions = await sql<{ action: string }>("SELECT DISTINCT action FROM audit_event ORDER BY action");
-    expect(actions.map((a) => a.action)).toEqual(
-      expect.arrayContaining(["auth.sign_in", "user.role", "incident.confirm", "incident.correct", "incident.blast_radius"]),
+    const actions = await sql<{ action: string }>(
+      "SELECT DISTINCT action FROM audit_event ORDER BY action",
     );
-    await expect(sql("UPDATE audit_event SET actor = 'x' WHERE seq = 1")).rejects.toThrow(/append-only/);
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        "auth.sign_in",
+        "user.role",
+        "incident.confirm",
+        "incident.correct",
+        "incident.blast_radius",
+      ]),
+    );
+    await expect(sql("UPDATE audit_event SET actor = 'x' WHERE seq = 1")).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it("sign-out ends the session and is recorded", async () => {

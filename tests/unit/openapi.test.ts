@@ -1,23 +1,35 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 
 describe("buildOpenApiDocument()", () => {
   const doc = buildOpenApiDocument();
 
+  it("describes every route under app/api/v1 (the document itself and the catch-all aside)", () => {
+    const routes = (fs.readdirSync("app/api/v1", { recursive: true }) as string[])
+      .filter((f) => path.basename(f) === "route.ts")
+      .map((f) => `/api/v1/${path.dirname(f)}`.replace(/\[(\w+)\]/g, "{$1}"))
+      .filter((r) => !r.includes("[...") && !r.endsWith("openapi.json"));
+    expect(Object.keys(doc.paths).sort()).toEqual(routes.sort());
+  });
+
   it("describes the status, the read routes and both evidence endpoints with every error answer", () => {
-    expect(Object.keys(doc.paths)).toEqual([
-      "/api/v1/status",
-      "/api/v1/models",
-      "/api/v1/models/{model}/timeline",
-      "/api/v1/inferences",
-      "/api/v1/inferences/{id}",
-      "/api/v1/outputs/{hash}",
-      "/api/v1/findings",
-      "/api/v1/search",
-      "/api/v1/events",
-      "/api/v1/receipts",
-      "/api/v1/agent-actions",
-    ]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/status",
+        "/api/v1/models",
+        "/api/v1/models/{model}/timeline",
+        "/api/v1/inferences",
+        "/api/v1/inferences/{id}",
+        "/api/v1/outputs/{hash}",
+        "/api/v1/findings",
+        "/api/v1/search",
+        "/api/v1/events",
+        "/api/v1/receipts",
+        "/api/v1/agent-actions",
+      ]),
+    );
     expect(doc.components.schemas.IndexerStatus).toMatchObject({
       properties: { sources: { type: "array" }, chains: { type: "array" } },
     });
@@ -33,6 +45,11 @@ describe("buildOpenApiDocument()", () => {
       "500",
     ]);
     expect(Object.keys(doc.paths["/api/v1/agent-actions"].post.responses)).toContain("401");
+    expect(
+      Object.keys(
+        (doc.paths["/api/v1/incidents"] as Record<string, { responses: object }>).post!.responses,
+      ),
+    ).toEqual(expect.arrayContaining(["401", "403", "413", "422"]));
   });
 
   it("lists the timeline's query parameters with their formats, and 404 and 422 answers", () => {

@@ -101,7 +101,7 @@ export default async function IncidentPage({ params }: Props) {
             ) : null}
             <p>
               <Link className="text-indigo-700 underline" href={modelHref(incident.model)}>
-                The model's timeline
+                The model&apos;s timeline
               </Link>
             </p>
           </div>

@@ -16,9 +16,7 @@ export const signInBodySchema = z.strictObject({
 export const roleSchema = z.enum(ROLES);
 
 export const sessionResponseSchema = z.object({
-  user: z
-    .object({ address: z.string(), role: roleSchema, expiresAt: z.string() })
-    .nullable(),
+  user: z.object({ address: z.string(), role: roleSchema, expiresAt: z.string() }).nullable(),
 });
 
 export const setRoleBodySchema = z.strictObject({ role: roleSchema });

@@ -64,7 +64,11 @@ export function encodeCursor(at: Date | string, id: string): string {
 }
 
 /** Parses one path parameter; throws 422 naming it. */
-export function parseParam<T extends z.ZodType>(name: string, schema: T, value: string): z.output<T> {
+export function parseParam<T extends z.ZodType>(
+  name: string,
+  schema: T,
+  value: string,
+): z.output<T> {
   const result = schema.safeParse(decodeURIComponent(value));
   if (!result.success) throw validationFailed(result.error, name);
   return result.data;

@@ -8,6 +8,7 @@ import { listUsers } from "@/lib/db/users";
 export const GET = apiRoute(async (request) => {
   const user = await sessionOf(request);
   if (!user) throw unauthorized("Sign in as an admin to list users.");
-  if (!hasRole(user.role, "admin")) throw forbidden(`Listing users needs the admin role; you are ${user.role}.`);
+  if (!hasRole(user.role, "admin"))
+    throw forbidden(`Listing users needs the admin role; you are ${user.role}.`);
   return Response.json({ users: await listUsers() });
 });

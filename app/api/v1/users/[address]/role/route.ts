@@ -1,7 +1,11 @@
 import { methodNotAllowed } from "@/lib/api/errors";
 import { readJsonBody } from "@/lib/api/body";
 import { apiRoute } from "@/lib/api/handler";
-import { MAX_AUTH_BODY_BYTES, setRoleBodySchema, userAddressParamSchema } from "@/lib/api/schemas/auth";
+import {
+  MAX_AUTH_BODY_BYTES,
+  setRoleBodySchema,
+  userAddressParamSchema,
+} from "@/lib/api/schemas/auth";
 import { parseParam } from "@/lib/api/schemas/query";
 import { requireUser } from "@/lib/auth/session";
 import { setUserRoleOrThrow } from "@/lib/db/users";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { notFound } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
 import { parseParam, parseQuery } from "@/lib/api/schemas/query";
-import { BLAST_PARTS, listBlastRadii } from "@/lib/db/blast-radius";
+import { BLAST_PARTS } from "@/lib/db/blast-radius";
 import { BLAST_CSV_COLUMNS, csvLine, listBlastRows } from "@/lib/db/blast-radius-rows";
 import { getIncidentOrThrow } from "@/lib/db/incidents";
 
@@ -24,9 +24,13 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   const chosen = q.computation
     ? incident.blastRadii.find((c) => c.id === q.computation)
     : incident.blastRadii[0];
-  if (!chosen) throw notFound(`Incident ${id} has no blast radius ${q.computation ?? "computed yet"}.`);
+  if (!chosen)
+    throw notFound(`Incident ${id} has no blast radius ${q.computation ?? "computed yet"}.`);
   const parts = await Promise.all(
-    BLAST_PARTS.map(async (part) => [part, await listBlastRows(chosen.id, part, { after: 0, limit: null })] as const),
+    BLAST_PARTS.map(
+      async (part) =>
+        [part, await listBlastRows(chosen.id, part, { after: 0, limit: null })] as const,
+    ),
   );
   const stamp = chosen.computedAt.replace(/[:.]/g, "-");
   const name = `blast-radius-${id}-${stamp}.${q.format}`;
@@ -36,14 +40,17 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   };
   if (q.format === "csv") {
     const body = [csvLine(BLAST_CSV_COLUMNS)]
-      .concat(parts.flatMap(([, rows]) => rows.map((r) => csvLine(BLAST_CSV_COLUMNS.map((c) => r[c])))))
+      .concat(
+        parts.flatMap(([, rows]) => rows.map((r) => csvLine(BLAST_CSV_COLUMNS.map((c) => r[c])))),
+      )
       .join("");
-    return new Response(body, { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
+    return new Response(body, {
+      headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" },
+    });
   }
-  const { blastRadii: _all, ...rest } = incident;
   return Response.json(
     {
-      incident: rest,
+      incident: { ...incident, blastRadii: undefined },
       blastRadius: { ...chosen, asKnownAt: chosen.computedAt },
       ...Object.fromEntries(parts),
     },

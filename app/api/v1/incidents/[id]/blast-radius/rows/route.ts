@@ -21,7 +21,8 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
   const q = parseQuery(querySchema, new URL(request.url).searchParams);
   const computations = await listBlastRadii(id);
   const chosen = q.computation ? computations.find((c) => c.id === q.computation) : computations[0];
-  if (!chosen) throw notFound(`Incident ${id} has no blast radius ${q.computation ?? "computed yet"}.`);
+  if (!chosen)
+    throw notFound(`Incident ${id} has no blast radius ${q.computation ?? "computed yet"}.`);
   const rows = await listBlastRows(chosen.id, q.part, { after: q.after, limit: q.limit });
   return Response.json({
     computation: chosen.id,
