@@ -42,6 +42,16 @@ const TARGETS: Record<string, number> = {
   "list page (deep)": 50,
 };
 const BLAST_TARGET_MS = 1000;
+/**
+ * Sequential scans the blast radius may make, with why: its joins are sized by the incident
+ * (100,000 reached inferences, 60,000 actions), so hashing them against the whole table beats
+ * one index probe per row (measured at 5M: index paths cost 120 ms and 60 ms more). Scans of
+ * the tables that grow fastest (inference, payment_allocation) are not allowed.
+ */
+const BLAST_SEQ_SCANS: Record<string, string> = {
+  agent_action_citation: "the walk's first step hashes the reached outputs against every citation",
+  agent_action: "the reached actions are hashed against every action for their times",
+};
 const LCP_TARGET_MS = 1500;
 const fmt = (n: number) => n.toLocaleString("en-US");
 
@@ -98,6 +108,7 @@ async function main() {
     const total = sizes.at(-1)!;
     const synthetic = await createSynthetic(client, total);
     const incident = await createIncident(client, synthetic);
+    let blastPlanShown = false;
     const end = synthetic.end.getTime();
     for (const [n, size] of sizes.entries()) {
       const began = Date.now();
@@ -150,7 +161,7 @@ async function main() {
         target: TARGETS[name],
       }));
       // The incident's blast radius, once its window and stale records are all loaded.
-      let blastName: string | undefined;
+      let blast: { name: string; run: () => Promise<unknown> } | undefined;
       if (size >= INCIDENT.staleTo * total) {
         const planted = plantedBlastRadius(synthetic, incident);
         const run = () => verbs.blast(incident.id);
@@ -166,9 +177,9 @@ async function main() {
           throw new Error(`the blast radius is not the one planted:\n  ${wrong.join("\n  ")}`);
         }
         console.log("  as planted (counts, token totals, depths and hourly series)");
-        blastName = `blast radius (${fmt(Math.round(summary.affected / 1000))}k inferences, ${planted.maxDepth}-level chains)`;
-        measured.push({ name: blastName, run, runs: blastRuns, target: BLAST_TARGET_MS });
-        cases[blastName] = run;
+        const name = `blast radius (${fmt(Math.round(summary.affected / 1000))}k inferences, ${planted.maxDepth}-level chains)`;
+        blast = { name, run };
+        measured.push({ name, run, runs: blastRuns, target: BLAST_TARGET_MS });
       } else {
         console.log(
           `blast radius: not measured yet (the incident's window is loaded from ${fmt(Math.ceil(INCIDENT.staleTo * total))} inferences)`,
@@ -180,7 +191,7 @@ async function main() {
         `${"query".padEnd(width)}${"p50".padStart(10)}${"p95".padStart(10)}${"max".padStart(10)}   target (p95, at ${fmt(total)})`,
       );
       for (const { name, run, runs: count, target } of measured) {
-        if (name !== blastName) await run(); // warm the cache and the plan
+        if (name !== blast?.name) await run(); // warm the cache and the plan
         const times: number[] = [];
         for (let i = 0; i < count; i++) {
           const t0 = performance.now();
@@ -200,7 +211,18 @@ async function main() {
       const recorded = await recordQueries(async () => {
         for (const run of Object.values(cases)) await run();
       });
-      const scans = await explainAll(client, recorded, n === 0);
+      let scans = await explainAll(client, recorded, n === 0);
+      if (blast) {
+        // Its plan is printed the first time it runs (the first default size lacks its window).
+        const own = await recordQueries(async () => void (await blast.run()));
+        recorded.push(...own);
+        scans.push(...(await explainAll(client, own, !blastPlanShown)));
+        blastPlanShown = true;
+      }
+      const allowed = scans.filter(
+        (s) => BLAST_SEQ_SCANS[s.table] && /INSERT INTO blast_radius/.test(s.sql),
+      );
+      scans = scans.filter((s) => !allowed.includes(s));
       if (scans.length > 0) {
         failed = true;
         console.log(`\nSEQUENTIAL SCANS on big tables (${scans.length}):`);
@@ -211,6 +233,8 @@ async function main() {
           `plans: ${recorded.length} statements explained, no sequential scan of a big table`,
         );
       }
+      for (const s of allowed)
+        console.log(`  allowed: blast radius scans ${s.table} (${BLAST_SEQ_SCANS[s.table]})`);
       if (n === 0 && !values["no-lcp"]) {
         const lcp = await measureLcp({ databaseUrl: url, model: HOT_MODEL, loads: 7 });
         const ok = lcp.p50 < LCP_TARGET_MS;

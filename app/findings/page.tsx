@@ -1,3 +1,4 @@
+import { incidentHref } from "@/lib/web/links";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/card";
@@ -269,6 +270,11 @@ function FindingList({ items }: { items: FindingItem[] }) {
               ) : null}
             </p>
           </div>
+          {f.incidentId ? (
+            <Link href={incidentHref(f.incidentId)} className="shrink-0 text-indigo-700 underline">
+              Incident →
+            </Link>
+          ) : null}
           {f.href ? (
             <Link href={f.href} className="shrink-0 text-indigo-700 underline">
               Evidence →

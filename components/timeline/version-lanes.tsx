@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Timeline } from "@/lib/api/schemas/timeline";
 import { formatUtc } from "@/lib/web/format";
-import { inferenceHref } from "@/lib/web/links";
+import { incidentHref, inferenceHref } from "@/lib/web/links";
 import { bandPosition, versionColors } from "@/lib/web/timeline-series";
 
 /** Lanes line up with the chart's plot area: its axes take 44 px on the left, 62 px on the right. */
@@ -68,7 +68,14 @@ export function VersionLanes({ timeline: t }: { timeline: Timeline }) {
         <p key={i} className="text-xs text-rose-800" data-rollback-window={w.label}>
           Rollback window: {w.label} served from {formatUtc(w.from)}{" "}
           {w.to ? `until ${formatUtc(w.to)}` : "(not rolled back yet)"} (
-          {w.source === "incident" ? "operator incident" : "revoked on chain"})
+          {w.source === "incident" && w.incidentId ? (
+            <Link href={incidentHref(w.incidentId)} className="underline">
+              signed operator incident
+            </Link>
+          ) : (
+            "revoked on chain"
+          )}
+          )
         </p>
       ))}
       {markers.length > 0 ? (

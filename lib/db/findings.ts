@@ -49,10 +49,11 @@ export async function listFindings(q: FindingListQuery): Promise<FindingList> {
       detected_at: Date;
       resolved_at: Date | null;
       inference_id: string | null;
+      incident_id: string | null;
       model: string | null;
     }>(
       `SELECT f.id, f.kind::text, f.severity, f.message, f.evidence, f.detected_at, f.resolved_at,
-              f.inference_id, m.name AS model
+              f.inference_id, f.incident_id, m.name AS model
          FROM finding f LEFT JOIN model m ON m.id = f.model_id
         ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY f.detected_at DESC, f.id::text DESC LIMIT ${q.limit + 1}`,
@@ -73,6 +74,7 @@ export async function listFindings(q: FindingListQuery): Promise<FindingList> {
       resolvedAt: f.resolved_at?.toISOString() ?? null,
       model: f.model,
       href: findingHref({ inferenceId: f.inference_id, evidence: f.evidence }),
+      incidentId: f.incident_id,
     })),
     nextCursor:
       items.rows.length > q.limit && last ? encodeCursor(last.detected_at, last.id) : null,

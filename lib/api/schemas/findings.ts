@@ -35,6 +35,8 @@ export const findingSchema = z.object({
   model: z.string().nullable(),
   /** Where its evidence is shown: the inference, output or transaction page. */
   href: z.string().nullable(),
+  /** The incident it falls under (rollback findings of a marked version), when there is one. */
+  incidentId: z.string().nullable(),
 });
 export type FindingItem = z.infer<typeof findingSchema>;
 
