@@ -390,7 +390,7 @@ export async function loadSynthetic(
 }
 
 /** A deterministic UUID per (kind, i), so rows can reference each other across chunks. */
-export function uuidOf(kind: number, i: number): string {
+function uuidOf(kind: number, i: number): string {
   const h = `${hex(kind, 4)}${hex(i, 28)}`;
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
