@@ -1,5 +1,6 @@
 "use client";
 
+import { InlineError } from "@/components/ui/inline-error";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -116,11 +117,7 @@ export function AccountMenu() {
         >
           Sign out
         </button>
-        {error ? (
-          <span role="alert" className="text-xs text-rose-700">
-            {error}
-          </span>
-        ) : null}
+        <InlineError message={error} />
       </div>
     );
   }

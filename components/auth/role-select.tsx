@@ -1,5 +1,6 @@
 "use client";
 
+import { InlineError } from "@/components/ui/inline-error";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { errorText } from "@/components/auth/account-menu";
@@ -41,11 +42,7 @@ export function RoleSelect({ address, role }: { address: string; role: Role }) {
           </option>
         ))}
       </select>
-      {error ? (
-        <span role="alert" className="text-xs text-rose-700">
-          {error}
-        </span>
-      ) : null}
+      <InlineError message={error} />
     </span>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { InlineError } from "@/components/ui/inline-error";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { errorText, useSession } from "@/components/auth/account-menu";
@@ -35,11 +36,7 @@ export function RecomputeButton({ incidentId }: { incidentId: string }) {
       >
         {busy ? "Computing…" : "Recompute now"}
       </button>
-      {error ? (
-        <span role="alert" className="text-xs text-rose-700">
-          {error}
-        </span>
-      ) : null}
+      <InlineError message={error} />
     </span>
   );
 }
