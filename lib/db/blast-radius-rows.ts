@@ -33,22 +33,22 @@ const PART_SQL: Record<BlastPart, string> = {
     SELECT e.ord, s.id::text, s.block_time AS occurred_at, NULL AS version, NULL::int AS depth, s.output_hash,
            s.tee_id, NULL AS payer, s.tx_hash, s.chain_id, s.block_number::text, s.kind::text, NULL AS actor,
            NULL AS token, NULL AS value, NULL AS allocated, NULL AS summary
-      FROM items e JOIN settlement s ON s.id = (e.item #>> '{}')::uuid`,
+      FROM items e JOIN settlement s ON s.id = e.item::uuid`,
   payments: `
     SELECT e.ord, p.id::text, p.occurred_at, NULL, NULL::int, NULL, NULL, p.from_address, p.tx_hash, p.chain_id,
-           p.block_number::text, p.settle_event, p.to_address, p.token, p.value::text, e.item ->> 1, p.session_id
-      FROM items e JOIN payment p ON p.id = (e.item ->> 0)::uuid`,
+           p.block_number::text, p.settle_event, p.to_address, p.token, p.value::text, split_part(e.item, ':', 2), p.session_id
+      FROM items e JOIN payment p ON p.id = split_part(e.item, ':', 1)::uuid`,
   actions: `
-    SELECT e.ord, a.id::text, a.occurred_at, NULL, (e.item ->> 1)::int, NULL, NULL, NULL, a.tx_hash, a.chain_id,
+    SELECT e.ord, a.id::text, a.occurred_at, NULL, split_part(e.item, ':', 2)::int, NULL, NULL, NULL, a.tx_hash, a.chain_id,
            NULL, a.kind::text, a.agent, NULL, NULL, NULL, a.summary
-      FROM items e JOIN agent_action a ON a.id = (e.item ->> 0)::uuid`,
+      FROM items e JOIN agent_action a ON a.id = split_part(e.item, ':', 1)::uuid`,
 };
 
 function inferenceSql(part: "affected" | "stale") {
   return `
     SELECT e.ord, i.id, i.occurred_at, mv.label, NULL::int, i.output_hash, i.tee_id, i.payer, NULL, NULL::int,
            NULL, i.signature_status::text, NULL, NULL, NULL, NULL, NULL
-      FROM items e JOIN inference i ON i.id = e.item #>> '{}'
+      FROM items e JOIN inference i ON i.id = e.item
       LEFT JOIN model_version mv ON mv.id = i.model_version_id /* ${part} */`;
 }
 
@@ -82,7 +82,7 @@ export async function listBlastRows(
   }>(
     `WITH items AS (
        SELECT e.item, e.ord FROM blast_radius b
-        CROSS JOIN LATERAL jsonb_array_elements(b.result -> $2::text) WITH ORDINALITY e(item, ord)
+        CROSS JOIN LATERAL unnest(string_to_array(b.result ->> $2::text, ',')) WITH ORDINALITY e(item, ord)
         WHERE b.id = $1 AND e.ord > $3
         ORDER BY e.ord ${page.limit === null ? "" : `LIMIT ${Math.floor(page.limit)}`})
      SELECT * FROM (${PART_SQL[part]}) r(ord, id, occurred_at, version, depth, output_hash, tee_id, payer, tx_hash,

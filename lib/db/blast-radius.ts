@@ -4,6 +4,7 @@ import { notFound } from "@/lib/api/errors";
 import type { DownstreamNode } from "@/lib/api/schemas/inferences";
 import { getPool } from "@/lib/db/client";
 import { downstreamJsonSql, toDownstream } from "@/lib/db/downstream";
+import { withTransaction } from "@/lib/db/transaction";
 
 /** The action graph is walked at most this deep; deeper chains are reported as capped. */
 export const BLAST_MAX_DEPTH = 32;
@@ -21,6 +22,11 @@ export const BLAST_MAX_DEPTH = 32;
  * - agent actions citing their outputs, then actions citing those, at every depth. The
  *   walk is UNION over (action, depth) with a depth cap, so a cycle in the citations ends
  *   at the cap instead of running for ever; each action counts once, at its shallowest depth.
+ *
+ * `result` keeps each part as one comma-separated string of items in a stable order
+ * (inference ids; settlement ids; payment "id:allocated"; action "id:depth"), see
+ * `blastItemsSql`. Note: a JSON array of 100k strings costs several times more to build and
+ * store than one string, and the whole statement has a budget of a second at that size.
  */
 const COMPUTE = `
   WITH RECURSIVE inc AS (
@@ -36,17 +42,28 @@ const COMPUTE = `
     SELECT c.action_id, w.depth + 1 FROM walk w JOIN agent_action_citation c ON c.cited_action_id = w.id
      WHERE w.depth < ${BLAST_MAX_DEPTH}
   ), act AS MATERIALIZED (
-    SELECT w.id, min(w.depth) AS depth, a.occurred_at
-      FROM walk w JOIN agent_action a ON a.id = w.id GROUP BY w.id, a.occurred_at
+    SELECT s.id, s.depth, a.occurred_at
+      FROM (SELECT id, min(depth) AS depth FROM walk GROUP BY id) s JOIN agent_action a ON a.id = s.id
   ), sett AS MATERIALIZED (
     SELECT s.id FROM hit h JOIN settlement s ON s.id = h.settlement_id WHERE s.orphaned_at IS NULL
     UNION
     SELECT l.settlement_id FROM hit h JOIN batch_leaf l ON l.id = h.batch_leaf_id WHERE l.orphaned_at IS NULL
   ), pay AS MATERIALIZED (
+    -- One probe of payment_allocation(inference_id) per reached inference. OFFSET 0 keeps the
+    -- planner from hashing the whole allocation table: it plans before the incident's row is
+    -- read, so every incident gets the same generic estimate.
     SELECT p.id, p.token, p.value, sum(a.amount) AS allocated, min(p.occurred_at) AS occurred_at
-      FROM hit h JOIN payment_allocation a ON a.inference_id = h.id
+      FROM hit h
+      CROSS JOIN LATERAL (SELECT a.payment_id, a.amount FROM payment_allocation a
+                           WHERE a.inference_id = h.id OFFSET 0) a
       JOIN payment p ON p.id = a.payment_id AND p.orphaned_at IS NULL
      GROUP BY p.id, p.token, p.value
+  ), hits AS MATERIALIZED (
+    -- The counts and both id lists in one pass (one sort) over the reached inferences.
+    SELECT count(*) FILTER (WHERE NOT stale) AS affected, count(*) FILTER (WHERE stale) AS stale,
+           COALESCE(string_agg(id, ',' ORDER BY occurred_at, id) FILTER (WHERE NOT stale), '') AS affected_ids,
+           COALESCE(string_agg(id, ',' ORDER BY occurred_at, id) FILTER (WHERE stale), '') AS stale_ids
+      FROM hit
   ), series AS (
     SELECT hour, sum(affected)::int AS affected, sum(stale)::int AS stale, sum(actions)::int AS actions FROM (
       SELECT date_trunc('hour', occurred_at) AS hour, count(*) FILTER (WHERE NOT stale) AS affected,
@@ -58,8 +75,8 @@ const COMPUTE = `
   INSERT INTO blast_radius (incident_id, summary, result)
   SELECT $1, jsonb_build_object(
       'window', jsonb_build_object('from', inc.window_from, 'to', inc.window_to),
-      'affected', (SELECT count(*) FILTER (WHERE NOT stale) FROM hit),
-      'stale', (SELECT count(*) FILTER (WHERE stale) FROM hit),
+      'affected', (SELECT affected FROM hits),
+      'stale', (SELECT stale FROM hits),
       'settlements', (SELECT count(*) FROM sett),
       'payments', (SELECT count(*) FROM pay),
       'tokens', (SELECT COALESCE(jsonb_agg(jsonb_build_object('token', token, 'payments', n, 'total', total::text,
@@ -73,11 +90,11 @@ const COMPUTE = `
       'series', (SELECT COALESCE(jsonb_agg(jsonb_build_array((extract(epoch FROM hour) * 1000)::bigint, affected, stale, actions)
                         ORDER BY hour), '[]'::jsonb) FROM series)
     ), jsonb_build_object(
-      'affected', (SELECT COALESCE(jsonb_agg(id ORDER BY occurred_at, id) FILTER (WHERE NOT stale), '[]'::jsonb) FROM hit),
-      'stale', (SELECT COALESCE(jsonb_agg(id ORDER BY occurred_at, id) FILTER (WHERE stale), '[]'::jsonb) FROM hit),
-      'settlements', (SELECT COALESCE(jsonb_agg(id ORDER BY id), '[]'::jsonb) FROM sett),
-      'payments', (SELECT COALESCE(jsonb_agg(jsonb_build_array(id, allocated::text) ORDER BY occurred_at, id), '[]'::jsonb) FROM pay),
-      'actions', (SELECT COALESCE(jsonb_agg(jsonb_build_array(id, depth) ORDER BY depth, occurred_at, id), '[]'::jsonb) FROM act)
+      'affected', (SELECT affected_ids FROM hits),
+      'stale', (SELECT stale_ids FROM hits),
+      'settlements', (SELECT COALESCE(string_agg(id::text, ',' ORDER BY id), '') FROM sett),
+      'payments', (SELECT COALESCE(string_agg(id::text || ':' || allocated::text, ',' ORDER BY occurred_at, id), '') FROM pay),
+      'actions', (SELECT COALESCE(string_agg(id::text || ':' || depth, ',' ORDER BY depth, occurred_at, id), '') FROM act)
     )
     FROM inc
   RETURNING id, computed_at, summary`;
@@ -103,11 +120,17 @@ export interface StoredBlastRadius {
   summary: BlastRadiusSummary;
 }
 
-/** Computes an incident's blast radius and stores it (in the caller's transaction if given). */
+/**
+ * Computes an incident's blast radius and stores it, in the caller's transaction when given
+ * (SET LOCAL needs one), else in its own.
+ */
 export async function computeBlastRadius(
   incidentId: string,
-  db: pg.ClientBase | pg.Pool = getPool(),
+  db?: pg.ClientBase,
 ): Promise<StoredBlastRadius> {
+  if (!db) return withTransaction((client) => computeBlastRadius(incidentId, client));
+  // Note: the hashes over a large incident's rows spill to disk at the default 4 MB.
+  await db.query("SET LOCAL work_mem = '64MB'");
   const { rows } = await db.query<{ id: string; computed_at: Date; summary: BlastRadiusSummary }>(
     COMPUTE,
     [incidentId],
@@ -143,9 +166,9 @@ export async function compareBlastRadii(newerId: string, olderId: string) {
     `WITH parts(part) AS (SELECT unnest($3::text[])),
           ids AS (
             SELECT p.part, b.id AS br,
-                   CASE WHEN jsonb_typeof(e) = 'array' THEN e->>0 ELSE e #>> '{}' END AS item
+                   split_part(e, ':', 1) AS item
               FROM parts p JOIN blast_radius b ON b.id IN ($1, $2)
-              CROSS JOIN LATERAL jsonb_array_elements(b.result -> p.part) e)
+              CROSS JOIN LATERAL unnest(string_to_array(b.result ->> p.part, ',')) e)
      SELECT p.part,
             (SELECT count(*) FROM (SELECT item FROM ids WHERE part = p.part AND br = $1
                                    EXCEPT SELECT item FROM ids WHERE part = p.part AND br = $2) x)::int AS added,
@@ -170,9 +193,9 @@ export async function getBlastGraph(blastRadiusId: string, limit = 25) {
     nodes: (Omit<DownstreamNode, "occurredAt"> & { occurredAt: string })[];
   }>(
     `WITH ids AS (
-       SELECT e #>> '{}' AS id, p.stale FROM blast_radius b
+       SELECT e AS id, p.stale FROM blast_radius b
         CROSS JOIN LATERAL (VALUES ('affected', false), ('stale', true)) p(part, stale)
-        CROSS JOIN LATERAL jsonb_array_elements(b.result -> p.part) e
+        CROSS JOIN LATERAL unnest(string_to_array(b.result ->> p.part, ',')) e
         WHERE b.id = $1)
      SELECT i.id, i.output_hash, i.occurred_at, ids.stale, ${downstreamJsonSql("i.output_hash")} AS nodes
        FROM ids JOIN inference i ON i.id = ids.id
