@@ -576,6 +576,45 @@ describe("the v1.1.0 incident and its blast radius", () => {
     );
   });
 
+  it("resolves a window given as blocks to the blocks' times, and refuses a block that does not exist", async () => {
+    const [approved, revoked] = await sql<{ block_number: string; block_time: Date }>(
+      `SELECT block_number::text, block_time FROM registry_event
+        WHERE event_name IN ('PCRApproved', 'PCRRevoked') AND pcr_hash = $1 ORDER BY block_number`,
+      [(await proposalFor(GPT)).key.slice(4)],
+    );
+    const p = await proposalFor(GPT);
+    const draft = {
+      action: "declare",
+      model: GPT,
+      badVersion: p.key,
+      window: {
+        kind: "block",
+        chainId: 10740,
+        fromBlock: Number(approved!.block_number),
+        toBlock: Number(revoked!.block_number),
+      },
+      reason: "Declared by blocks.",
+      chainId: 10740,
+    };
+    const statement = await prepare(cookies.operator, draft);
+    expect(statement.message).toMatchObject({
+      windowChainId: "10740",
+      windowFromBlock: approved!.block_number,
+      windowToBlock: revoked!.block_number,
+      windowFrom: String(approved!.block_time.getTime()),
+      windowTo: String(revoked!.block_time.getTime()),
+    });
+    await expectNothingWritten(
+      () =>
+        post(r.statement.POST, {
+          cookie: cookies.operator,
+          body: { ...draft, window: { ...draft.window, toBlock: 99_999_999 } },
+        }),
+      422,
+      /window.toBlock: block 99999999 on chain 10740 is not known/,
+    );
+  });
+
   it("is append-only: a correction supersedes, and the database refuses edits", async () => {
     const p = await proposalFor(GPT);
     const correction = await prepare(cookies.operator, {
@@ -633,6 +672,25 @@ describe("the audit log", () => {
     const res = await post(r.signOut.POST, { cookie });
     expect(res.status).toBe(200);
     await expectNothingWritten(() => post(r.signOut.POST, { cookie }), 401, /not valid/);
+  });
+
+  it("signs an hourly checkpoint of entries not covered yet, and none when nothing is due", async () => {
+    const { checkpointIfDue } = await import("@/lib/audit/append");
+    const { verifyAuditLog } = await import("@/lib/audit/verify");
+    const signer = privateKeyToAccount(AUDIT_KEY);
+    const client = await story.db.pool.connect();
+    try {
+      expect(await checkpointIfDue(client, signer, 3_600_000)).toBeNull();
+      const [head] = await sql<{ seq: string }>("SELECT max(seq)::text AS seq FROM audit_event");
+      const covered = await sql("SELECT 1 FROM audit_checkpoint WHERE upto_seq = $1", [head!.seq]);
+      const later = new Date(Date.now() + 2 * 3_600_000);
+      const seq = await checkpointIfDue(client, signer, 3_600_000, later);
+      expect(seq === null ? null : String(seq)).toBe(covered.length ? null : head!.seq);
+      expect(await checkpointIfDue(client, signer, 3_600_000, later)).toBeNull();
+      expect((await verifyAuditLog(client, [signer.address])).ok).toBe(true);
+    } finally {
+      client.release();
+    }
   });
 
   it("npm run verify:audit finds a row edited in SQL with the trigger bypassed", async () => {
