@@ -3,6 +3,7 @@ import { getBlockTime, getChainHead } from "@/lib/chain/rpc";
 import { chainName } from "@/lib/chain/chains";
 import { loadSourceConfig } from "@/lib/chain/source-config";
 import { rpcPlaceholders, sourcesFile } from "@/lib/env";
+import { log } from "@/lib/log";
 
 export interface ChainStatus {
   chainId: number;
@@ -65,7 +66,17 @@ export async function blockTimeOf(
 ): Promise<Date | null> {
   const known = await indexed(chainId, number);
   if (known) return known;
-  const sources = await loadSourceConfig(sourcesFile(), { env: rpcPlaceholders() });
+  // Note: without a readable source configuration there is no RPC to ask; the caller then
+  // says the block is not known, which is what the person can act on.
+  const sources = await loadSourceConfig(sourcesFile(), { env: rpcPlaceholders() }).catch(
+    (error: Error) => {
+      log.warn(
+        { error: error.message, chain_id: chainId },
+        "No source configuration for block times",
+      );
+      return [];
+    },
+  );
   const rpcUrl = sources.find((s) => s.chainId === chainId)?.rpcUrl;
   if (!rpcUrl) return null;
   return getBlockTime(rpcUrl, number).catch(() => null);
