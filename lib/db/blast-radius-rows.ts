@@ -25,10 +25,16 @@ export interface BlastRow {
   summary: string | null;
 }
 
+const INFERENCE_SQL = `
+    SELECT e.ord, i.id, i.occurred_at, mv.label, NULL::int, i.output_hash, i.tee_id, i.payer, NULL, NULL::int,
+           NULL, i.signature_status::text, NULL, NULL, NULL, NULL, NULL
+      FROM items e JOIN inference i ON i.id = e.item
+      LEFT JOIN model_version mv ON mv.id = i.model_version_id`;
+
 // Each part's ids in stored order (WITH ORDINALITY), joined to the rows they name.
 const PART_SQL: Record<BlastPart, string> = {
-  affected: inferenceSql("affected"),
-  stale: inferenceSql("stale"),
+  affected: INFERENCE_SQL,
+  stale: INFERENCE_SQL,
   settlements: `
     SELECT e.ord, s.id::text, s.block_time AS occurred_at, NULL AS version, NULL::int AS depth, s.output_hash,
            s.tee_id, NULL AS payer, s.tx_hash, s.chain_id, s.block_number::text, s.kind::text, NULL AS actor,
@@ -43,14 +49,6 @@ const PART_SQL: Record<BlastPart, string> = {
            NULL, a.kind::text, a.agent, NULL, NULL, NULL, a.summary
       FROM items e JOIN agent_action a ON a.id = split_part(e.item, ':', 1)::uuid`,
 };
-
-function inferenceSql(part: "affected" | "stale") {
-  return `
-    SELECT e.ord, i.id, i.occurred_at, mv.label, NULL::int, i.output_hash, i.tee_id, i.payer, NULL, NULL::int,
-           NULL, i.signature_status::text, NULL, NULL, NULL, NULL, NULL
-      FROM items e JOIN inference i ON i.id = e.item
-      LEFT JOIN model_version mv ON mv.id = i.model_version_id /* ${part} */`;
-}
 
 /**
  * Rows of one part of a stored blast radius, in stored order, after position `after`

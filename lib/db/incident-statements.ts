@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import type pg from "pg";
 import type { Hex } from "viem";
-import { ApiError, forbidden, invalidField, unauthorized } from "@/lib/api/errors";
+import { ApiError, invalidField, unauthorized } from "@/lib/api/errors";
 import type { IncidentDraft } from "@/lib/api/schemas/incidents";
 import type { SessionUser } from "@/lib/db/sessions";
 import { recordAudit } from "@/lib/db/audit";
@@ -295,8 +295,6 @@ export async function recordSignedIncident(args: {
           `the version is labelled ${r.badVersionLabel}`,
         );
       }
-      if (!["operator", "admin"].includes(user.role))
-        throw forbidden("Marking incidents needs the operator role.");
       const inserted = await client.query<{ id: string }>(
         `INSERT INTO incident (model_id, bad_version_id, rolled_back_to_version_id, window_from, window_to,
                                window_chain_id, window_from_block, window_to_block, reason, evidence_links,

@@ -239,7 +239,8 @@ export async function listIncidentChoices() {
     inferences: number;
   }>(
     `SELECT m.name AS model, mv.key, mv.label, d.valid_from, d.valid_to,
-            (SELECT count(*) FROM inference i WHERE i.model_version_id = mv.id)::int AS inferences
+            (SELECT COALESCE(sum(r.requests), 0) FROM inference_rollup r
+              WHERE r.model_id = mv.model_id AND r.model_version_id = mv.id AND NOT r.orphaned)::int AS inferences
        FROM model_version mv JOIN model m ON m.id = mv.model_id
        LEFT JOIN LATERAL (SELECT valid_from, valid_to FROM deployment
                            WHERE model_version_id = mv.id AND superseded_at IS NULL
@@ -262,4 +263,10 @@ export async function listIncidentChoices() {
     models.set(r.model, list);
   }
   return [...models].map(([model, versions]) => ({ model, versions }));
+}
+
+/** Throws 404 unless the incident exists (for routes that need nothing else of it). */
+export async function assertIncidentExists(id: string): Promise<void> {
+  const { rowCount } = await getPool().query("SELECT 1 FROM incident WHERE id = $1", [id]);
+  if (!rowCount) throw notFound(`No incident ${id}.`);
 }

@@ -1,3 +1,4 @@
+import type { BlastRadiusSummary } from "@/lib/db/blast-radius";
 import type pg from "pg";
 import {
   address,
@@ -125,21 +126,11 @@ export function plantedBlastRadius(s: Synthetic, incident: SyntheticIncident): P
   return p;
 }
 
-interface Summary {
-  affected: number;
-  stale: number;
-  settlements: number;
-  payments: number;
-  tokens: { token: string; payments: number; total: string; allocated: string }[];
-  actions: number;
-  actionsByDepth: Record<string, number>;
-  maxDepth: number;
-  depthCapped: boolean;
-  series: [number, number, number, number][];
-}
-
 /** The differences between a computed summary and the planted one (none when they agree). */
-export function compareBlastRadius(summary: Summary, planted: PlantedBlastRadius): string[] {
+export function compareBlastRadius(
+  summary: BlastRadiusSummary,
+  planted: PlantedBlastRadius,
+): string[] {
   const tokens =
     planted.payments === 0
       ? []

@@ -3,6 +3,18 @@ import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 
+const AGENT_ACTION_COLUMNS = [
+  "id",
+  "agent",
+  "chain_id",
+  "kind",
+  "summary",
+  "occurred_at",
+  "statement",
+  "signature",
+  "content_key",
+];
+
 /**
  * Synthetic provenance data for the query benchmark, loaded with COPY in time order so each
  * statement's roll-up refresh touches only the hours it wrote. Shape, per N inferences:
@@ -300,17 +312,7 @@ export async function loadSynthetic(
     await copy(
       client,
       "agent_action",
-      [
-        "id",
-        "agent",
-        "chain_id",
-        "kind",
-        "summary",
-        "occurred_at",
-        "statement",
-        "signature",
-        "content_key",
-      ],
+      AGENT_ACTION_COLUMNS,
       range(
         (i) =>
           `${uuidOf(3, i)}\t${address(10, i % AGENTS)}\t8453\t${i % 100 === 0 ? "settings_change" : "onchain_tx"}\tActed on output ${i}\t${time(i)}\t{}\t0x00\t${hashOf(11, i)}\n`,
@@ -335,17 +337,7 @@ export async function loadSynthetic(
     await copy(
       client,
       "agent_action",
-      [
-        "id",
-        "agent",
-        "chain_id",
-        "kind",
-        "summary",
-        "occurred_at",
-        "statement",
-        "signature",
-        "content_key",
-      ],
+      AGENT_ACTION_COLUMNS,
       chains((i, d) => {
         const kind = ["onchain_tx", "memory_write", "settings_change"][d - 1]!;
         return `${uuidOf(3 + d, i)}\t${address(10, (i + d) % AGENTS)}\t8453\t${kind}\tStep ${d} on output ${i}\t${time(i, d * 60_000)}\t{}\t0x00\t${hashOf(11 + d, i)}\n`;

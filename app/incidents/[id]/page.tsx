@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cache } from "react";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { BlastChart } from "@/components/incidents/blast-chart";
@@ -22,19 +23,18 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }> };
 
-async function load(raw: string): Promise<IncidentDetail> {
+/** One read per request, shared by the metadata and the page; 404 for an unknown id. */
+const load = cache(async (raw: string): Promise<IncidentDetail> => {
   if (!z.uuid().safeParse(raw).success) notFound();
   return getIncidentOrThrow(raw).catch((error: unknown) => {
     if (error instanceof ApiError && error.status === 404) notFound();
     throw error;
   });
-}
+});
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { id } = await params;
-  if (!z.uuid().safeParse(id).success) return { title: "Incident" };
-  const i = await getIncidentOrThrow(id).catch(() => null);
-  return { title: i ? `Incident: ${i.model} ${i.badVersion}` : "Incident" };
+  const i = await load((await params).id);
+  return { title: `Incident: ${i.model} ${i.badVersion}` };
 }
 
 export default async function IncidentPage({ params }: Props) {

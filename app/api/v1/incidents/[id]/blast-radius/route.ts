@@ -5,7 +5,7 @@ import { parseParam } from "@/lib/api/schemas/query";
 import { requireUser } from "@/lib/auth/session";
 import { compareBlastRadii, listBlastRadii } from "@/lib/db/blast-radius";
 import { recomputeBlastRadius } from "@/lib/db/incident-statements";
-import { getIncidentOrThrow } from "@/lib/db/incidents";
+import { assertIncidentExists } from "@/lib/db/incidents";
 
 type Context = { params: Promise<{ id: string }> };
 const idSchema = z.uuid("must be an incident id");
@@ -13,7 +13,7 @@ const idSchema = z.uuid("must be an incident id");
 /** GET: every stored computation (newest first) and how the newest differs from the one before. */
 export const GET = apiRoute<Context>(async (_request, { params }) => {
   const id = parseParam("id", idSchema, (await params).id);
-  await getIncidentOrThrow(id);
+  await assertIncidentExists(id);
   const computations = await listBlastRadii(id);
   const [newest, previous] = computations;
   const changes = newest && previous ? await compareBlastRadii(newest.id, previous.id) : null;
@@ -24,7 +24,7 @@ export const GET = apiRoute<Context>(async (_request, { params }) => {
 export const POST = apiRoute<Context>(async (request, { params }) => {
   const user = await requireUser(request, "auditor");
   const id = parseParam("id", idSchema, (await params).id);
-  await getIncidentOrThrow(id);
+  // computeBlastRadius answers 404 itself for an unknown incident.
   return Response.json({ computation: await recomputeBlastRadius(id, user) }, { status: 201 });
 });
 
