@@ -2,13 +2,21 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { Nav } from "@/components/shell/nav";
 import { Providers } from "@/components/shell/providers";
+import { pageOrigin } from "@/lib/auth/origin";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "Provenance", template: "%s · Provenance" },
-  description:
-    "Which AI model version produced which output, and which payments and agent actions depended on it, across rollbacks.",
-};
+const DESCRIPTION =
+  "Which AI model version produced which output, and which payments and agent actions depended on it, across rollbacks.";
+
+/** metadataBase makes Open Graph image URLs absolute, as link previews need. */
+export async function generateMetadata(): Promise<Metadata> {
+  return {
+    metadataBase: new URL(await pageOrigin()),
+    title: { default: "Provenance", template: "%s · Provenance" },
+    description: DESCRIPTION,
+    openGraph: { siteName: "Provenance", type: "website" },
+  };
+}
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

@@ -26,6 +26,7 @@ import { AGENT_ACTION_TYPES } from "@/lib/evidence/agent-action";
 import { setRoleBodySchema, signInBodySchema } from "@/lib/api/schemas/auth";
 import { incidentDraftSchema, signedIncidentBodySchema } from "@/lib/api/schemas/incidents";
 import { INCIDENT_STATEMENT_TYPES } from "@/lib/evidence/incident-statement";
+import { evidenceBundleSchema } from "@/lib/evidence/bundle";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 
@@ -344,6 +345,27 @@ export function buildOpenApiDocument() {
           ],
         },
       ),
+      "/api/v1/outputs/{hash}/bundle": read(
+        "The output's evidence bundle: a JSON download anyone can check with `npx provenance-verify`",
+        "EvidenceBundle",
+        { parameters: [pathParameter("hash", "The output hash (32 bytes of hex)")] },
+      ),
+      "/api/v1/incidents/{id}/bundle": read(
+        "A signed incident's evidence bundle (its statement, blast radius, first affected outputs, audit entries)",
+        "EvidenceBundle",
+        { parameters: [incidentId] },
+      ),
+      "/api/v1/disputes/{id}/bundle": read(
+        "A dispute's evidence bundle (its thread, its output's evidence, linked incidents, audit entries)",
+        "EvidenceBundle",
+        { parameters: [pathParameter("id", "The dispute id (a UUID)")] },
+      ),
+      "/api/v1/schemas/evidence-bundle.json": {
+        get: {
+          summary: "The evidence bundle's JSON Schema (draft 2020-12)",
+          responses: { "200": { description: "OK", content: { "application/schema+json": {} } } },
+        },
+      },
       "/api/v1/audit": read("The hash-chained audit log, newest first", "Object", {
         parameters: [
           { name: "before", in: "query", required: false, schema: { type: "string" } },
@@ -409,6 +431,7 @@ export function buildOpenApiDocument() {
         Output: schema(outputSchema),
         FindingList: schema(findingListSchema),
         SearchResult: schema(searchResultSchema),
+        EvidenceBundle: schema(evidenceBundleSchema),
         Error: schema(errorSchema),
       },
     },

@@ -1,10 +1,24 @@
 import "server-only";
+import { headers } from "next/headers";
 import { forbidden } from "@/lib/api/errors";
 import { getEnv } from "@/lib/env";
 
 /** Where this app is served from: APP_ORIGIN, else the origin the request was sent to. */
 export function expectedOrigin(request: Request): string {
   return getEnv().APP_ORIGIN ?? new URL(request.url).origin;
+}
+
+/**
+ * The same for a server component or metadata: APP_ORIGIN, else the Host the page was asked
+ * for (with X-Forwarded-Proto only behind a trusted proxy).
+ */
+export async function pageOrigin(): Promise<string> {
+  const env = getEnv();
+  if (env.APP_ORIGIN) return env.APP_ORIGIN;
+  const h = await headers();
+  const host = h.get("host") ?? `localhost:${env.PORT}`;
+  const proto = (env.TRUST_PROXY && h.get("x-forwarded-proto")) || "http";
+  return `${proto}://${host}`;
 }
 
 /** Whether cookies must be Secure: everywhere except plain-HTTP localhost. */

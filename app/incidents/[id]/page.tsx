@@ -1,49 +1,43 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { cache } from "react";
-import { notFound } from "next/navigation";
-import { z } from "zod";
 import { BlastChart } from "@/components/incidents/blast-chart";
 import { BlastTables } from "@/components/incidents/blast-tables";
 import { IncidentStatusBadge } from "@/components/incidents/status-badge";
 import { RecomputeButton } from "@/components/incidents/recompute-button";
 import { DownstreamTree } from "@/components/provenance/downstream-tree";
+import { EvidencePanel } from "@/components/provenance/evidence-panel";
 import { Card, EmptyState } from "@/components/ui/card";
 import { Hash } from "@/components/ui/hash";
 import { PageHeader } from "@/components/ui/page-header";
 import { Time } from "@/components/ui/time";
-import { ApiError } from "@/lib/api/errors";
+import { pageOrigin } from "@/lib/auth/origin";
 import { listAuditEventsFor } from "@/lib/db/audit";
 import { compareBlastRadii, getBlastGraph } from "@/lib/db/blast-radius";
-import { getIncidentOrThrow, type IncidentDetail } from "@/lib/db/incidents";
+import { buildIncidentBundle } from "@/lib/db/evidence-bundle";
+import type { IncidentDetail } from "@/lib/db/incidents";
 import { formatCount, formatOpg, formatUtc } from "@/lib/web/format";
 import { incidentHref, inferenceHref, modelHref } from "@/lib/web/links";
+import { incidentSummary, linkMetadata } from "@/lib/web/summaries";
+import { loadIncident } from "./load";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }> };
 
-/** One read per request, shared by the metadata and the page; 404 for an unknown id. */
-const load = cache(async (raw: string): Promise<IncidentDetail> => {
-  if (!z.uuid().safeParse(raw).success) notFound();
-  return getIncidentOrThrow(raw).catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 404) notFound();
-    throw error;
-  });
-});
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const i = await load((await params).id);
-  return { title: `Incident: ${i.model} ${i.badVersion}` };
+  const i = await loadIncident((await params).id);
+  return linkMetadata("Incident", incidentSummary(i), incidentHref(i.id));
 }
 
 export default async function IncidentPage({ params }: Props) {
-  const incident = await load((await params).id);
+  const incident = await loadIncident((await params).id);
   const [latest, previous] = incident.blastRadii;
-  const [graph, changes, audit] = await Promise.all([
+  const [graph, changes, audit, bundle] = await Promise.all([
     latest ? getBlastGraph(latest.id) : Promise.resolve([]),
     latest && previous ? compareBlastRadii(latest.id, previous.id) : Promise.resolve(null),
     listAuditEventsFor("incident", incident.id),
+    // Note: a proposal has no signed statement yet, so nothing to bundle.
+    incident.signature ? buildIncidentBundle(incident.id, await pageOrigin()) : null,
   ]);
   const superseded = incident.supersededById !== null;
   return (
@@ -282,6 +276,11 @@ export default async function IncidentPage({ params }: Props) {
           )}
         </Card>
       </div>
+      {bundle ? (
+        <div className="mt-6">
+          <EvidencePanel bundle={bundle} downloadHref={`/api/v1/incidents/${incident.id}/bundle`} />
+        </div>
+      ) : null}
     </>
   );
 }

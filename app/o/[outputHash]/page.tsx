@@ -1,27 +1,31 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { EvidencePanel } from "@/components/provenance/evidence-panel";
 import { ProvenanceCard } from "@/components/provenance/provenance-card";
 import { PageHeader } from "@/components/ui/page-header";
-import { ApiError } from "@/lib/api/errors";
-import { hash32Schema } from "@/lib/api/schemas/common";
-import { getOutputOrThrow } from "@/lib/db/inferences";
+import { pageOrigin } from "@/lib/auth/origin";
+import { buildOutputBundle } from "@/lib/db/evidence-bundle";
+import { shortHash } from "@/lib/web/format";
+import { outputHref } from "@/lib/web/links";
+import { linkMetadata, outputSummary } from "@/lib/web/summaries";
+import { loadOutput } from "./load";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ outputHash: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Output ${(await params).outputHash.slice(0, 12)}…` };
+  const output = await loadOutput((await params).outputHash);
+  return linkMetadata(
+    `Output ${shortHash(output.outputHash)}`,
+    outputSummary(output),
+    outputHref(output.outputHash),
+  );
 }
 
-/** The permalink of an output: shareable, and stable across re-indexing. */
+/** The permalink of an output: shareable, and stable across re-indexing and reorgs. */
 export default async function OutputPage({ params }: Props) {
-  const parsed = hash32Schema.safeParse((await params).outputHash);
-  if (!parsed.success) notFound();
-  const output = await getOutputOrThrow(parsed.data).catch((error: unknown) => {
-    if (error instanceof ApiError && error.status === 404) notFound();
-    throw error;
-  });
+  const output = await loadOutput((await params).outputHash);
+  const bundle = await buildOutputBundle(output.outputHash, await pageOrigin());
   const many = output.inferences.length > 1;
   return (
     <>
@@ -36,6 +40,10 @@ export default async function OutputPage({ params }: Props) {
             <ProvenanceCard inference={i} />
           </section>
         ))}
+        <EvidencePanel
+          bundle={bundle}
+          downloadHref={`/api/v1/outputs/${output.outputHash}/bundle`}
+        />
       </div>
     </>
   );
