@@ -307,6 +307,37 @@ describe("evidence bundles of the devnet story", () => {
     expect(incident.status).toBe(422);
   });
 
+  // Last: it wipes the index. Permalinks name evidence (output hashes, ids derived from the
+  // evidence), never model names or row numbers.
+  it("permalinks survive a renamed model and a re-index from scratch", async () => {
+    const outputRoute = await import("@/app/api/v1/outputs/[hash]/bundle/route");
+    const inferenceRoute = await import("@/app/api/v1/inferences/[id]/route");
+    const { hash } = { hash: bundles.receipt.outputs[0]!.outputHash };
+    const id = bundles.receipt.outputs[0]!.inferenceId;
+    await sql("UPDATE model SET name = name || ' (renamed)' WHERE name = $1", [
+      bundles.receipt.outputs[0]!.model,
+    ]);
+    const renamed = await callGet(inferenceRoute.GET, "/x", { id });
+    expect(renamed.status).toBe(200);
+    expect((renamed.json.model as { name: string }).name).toMatch(/\(renamed\)$/);
+
+    await sql(
+      `TRUNCATE block, source_checkpoint, settlement, batch_leaf, registry_event, enclave, hub_event, workflow_event,
+                payment, payment_allocation, finding, deployment, inference, model_version, model, runtime_image,
+                source, chain CASCADE`,
+    );
+    const { runIndexer } = await import("@/lib/indexer");
+    await runIndexer({ pool: story.db.pool, config: story.devnet.sources, mode: "until-head" });
+    const again = await callGet(outputRoute.GET, "/x", { hash });
+    expect(again.status, JSON.stringify(again.json)).toBe(200);
+    const rebuilt = again.json as unknown as EvidenceBundle;
+    expect(rebuilt.outputs.map((o) => o.inferenceId)).toEqual([id]);
+    expect(rebuilt.outputs[0]!.signed).toEqual(bundles.receipt.outputs[0]!.signed);
+    expect(rebuilt.outputs[0]!.settlement).toEqual(bundles.receipt.outputs[0]!.settlement);
+    const failed = (await verify(rebuilt)).filter((c) => c.result === "fail");
+    expect(failed).toEqual([]);
+  });
+
   it("publishes a JSON Schema the bundles satisfy", async () => {
     const route = await import("@/app/api/v1/schemas/evidence-bundle.json/route");
     const res = await callGet(route.GET, "/api/v1/schemas/evidence-bundle.json");
