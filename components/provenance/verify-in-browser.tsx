@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import type { EvidenceBundle } from "@/lib/evidence/bundle";
-import type { Claim } from "@/lib/evidence/verify-bundle";
+import { verifyBundle, type Claim } from "@/lib/evidence/verify-bundle";
 
 type State =
   | { phase: "idle" }
@@ -19,7 +19,8 @@ const RESULT_STYLE: Record<Claim["result"], string> = {
 /**
  * "Verify in your browser": runs the offline verifier (the same code as `npx
  * provenance-verify`) on the bundle embedded in the page. Nothing is sent to or asked of the
- * server: signatures go through WebCrypto and viem in this tab.
+ * server, not even for code (the verifier loads with the page): signatures go through
+ * WebCrypto and viem in this tab.
  */
 export function VerifyInBrowser({ bundle }: { bundle: EvidenceBundle }) {
   const [state, setState] = useState<State>({ phase: "idle" });
@@ -28,7 +29,6 @@ export function VerifyInBrowser({ bundle }: { bundle: EvidenceBundle }) {
     setState({ phase: "running" });
     const started = performance.now();
     try {
-      const { verifyBundle } = await import("@/lib/evidence/verify-bundle");
       const claims = await verifyBundle(bundle);
       setState({ phase: "done", claims, ms: performance.now() - started });
     } catch (error) {

@@ -455,7 +455,7 @@ function checkPayment(
     "payment",
     subject,
     "pass",
-    `The ${what} moved ${p.value} from ${short(p.from)} to ${short(p.to)}; ${p.allocated} (${p.method}) covers this output.`,
+    `The ${what} moved ${p.value} base units of token ${short(p.token)} from ${short(p.from)} to ${short(p.to)}; ${p.allocated} of them (${p.method.replace(/_/g, " ")}) cover this output.`,
   );
 }
 
