@@ -22,7 +22,8 @@ export interface AuditVerification {
   latestCheckpoint: { uptoSeq: string; signer: string; createdAt: string } | null;
 }
 
-interface EventRow {
+/** An audit_event row as read with `seq::text` (the verifier's and the evidence bundle's). */
+export interface EventRow {
   seq: string;
   occurred_at: Date;
   actor: string;

@@ -1,6 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { checkpointIfDue } from "@/lib/audit/append";
+import type { EventRow } from "@/lib/audit/verify";
 import { notFound } from "@/lib/api/errors";
 import { getAuditSigner } from "@/lib/db/audit";
 import { getPool } from "@/lib/db/client";
@@ -559,17 +560,7 @@ async function loadAudit(
 const AUDIT_COLUMNS =
   "seq::text, occurred_at, actor, action, subject_type, subject_id, payload_hash, prev_hash, hash";
 
-interface AuditRow {
-  seq: string;
-  occurred_at: Date;
-  actor: string;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  payload_hash: string;
-  prev_hash: string;
-  hash: string;
-}
+type AuditRow = Omit<EventRow, "payload">;
 
 const toLink = (r: AuditRow) => ({
   seq: r.seq,
