@@ -197,3 +197,9 @@ function matchBareUrl(s: string, i: number): { node: Inline; end: number } | nul
 }
 
 const count = (s: string, ch: string) => s.split(ch).length - 1;
+
+/** The first line of a text, cut to fit a list row. */
+export function firstLine(text: string, max = 140): string {
+  const line = text.split("\n", 1)[0]!.trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { OutputDisputes } from "@/components/disputes/output-disputes";
 import { ProvenanceCard } from "@/components/provenance/provenance-card";
 import { PageHeader } from "@/components/ui/page-header";
 import { ApiError } from "@/lib/api/errors";
@@ -37,6 +38,7 @@ export default async function OutputPage({ params }: Props) {
           </section>
         ))}
       </div>
+      <OutputDisputes outputHash={output.outputHash} />
     </>
   );
 }
