@@ -35,14 +35,9 @@ const cookies = {} as Record<"admin" | "operator" | "auditor" | "viewer", string
 const sql = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
   (await db.pool.query<T>(text, params)).rows;
 
-type Handler = (
-  request: Request,
-  context: { params: Promise<Record<string, string>> },
-) => Promise<Response>;
-
 /** A write from this app's origin (unless `headers` says otherwise) with `who`'s cookie. */
-function send(
-  handler: Handler,
+function send<C>(
+  handler: (request: Request, context: C) => Promise<Response>,
   args: {
     who?: keyof typeof cookies;
     id?: string;
