@@ -87,7 +87,7 @@ export function StatusForm(props: { disputeId: string; moves: DisputeStatus[] })
         </select>
       </label>
       <label className="block text-sm font-medium">
-        Note (required: why)
+        Note on the change (required)
         <textarea
           className={FIELD}
           rows={3}
@@ -147,7 +147,7 @@ export function IncidentLinkForm(props: {
         </select>
       </label>
       <label className="block text-sm font-medium">
-        Note (required: why)
+        Note on the link (required)
         <textarea
           className={FIELD}
           rows={2}

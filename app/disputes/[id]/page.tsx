@@ -118,8 +118,13 @@ export default async function DisputePage({ params }: Props) {
               />
               {operator ? (
                 <>
-                  <StatusForm disputeId={dispute.id} moves={dispute.allowedMoves} />
+                  <StatusForm
+                    key={dispute.status}
+                    disputeId={dispute.id}
+                    moves={dispute.allowedMoves}
+                  />
                   <IncidentLinkForm
+                    key={dispute.incidentId ?? "none"}
                     disputeId={dispute.id}
                     linked={dispute.incidentId}
                     incidents={incidents.map((i) => ({
