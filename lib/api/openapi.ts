@@ -149,7 +149,7 @@ const disputeWrite = (
   summary: string,
   role: string,
   body: string,
-  conflict: string,
+  conflict: string | null,
   method: "post" | "put" = "post",
 ) => {
   const op = write(summary, role, body, { parameters: [disputeId] }, method)[method]!;
@@ -161,7 +161,7 @@ const disputeWrite = (
         "200": { description: "Done.", content: json("#/components/schemas/DisputeAnswer") },
         "201": { description: "Recorded.", content: json("#/components/schemas/DisputeAnswer") },
         "404": error("There is no such dispute."),
-        "409": error(conflict),
+        ...(conflict ? { "409": error(conflict) } : {}),
       },
     },
   };
@@ -415,7 +415,7 @@ export function buildOpenApiDocument() {
         "Add a comment (markdown, @0x… mentions) to the thread (audited as dispute.comment)",
         "auditor",
         "DisputeComment",
-        "Not used.",
+        null,
       ),
       "/api/v1/disputes/{id}/status": disputeWrite(
         `Move the dispute with a note (audited as dispute.status). Allowed moves: ${disputeMoves}`,
