@@ -6,6 +6,7 @@ import { SearchBox } from "./search-box";
 const LINKS = [
   { href: "/models", label: "Models" },
   { href: "/incidents", label: "Incidents" },
+  { href: "/disputes", label: "Disputes" },
   { href: "/findings", label: "Findings" },
   { href: "/audit", label: "Audit" },
 ] as const;

@@ -27,6 +27,16 @@ import { setRoleBodySchema, signInBodySchema } from "@/lib/api/schemas/auth";
 import { incidentDraftSchema, signedIncidentBodySchema } from "@/lib/api/schemas/incidents";
 import { INCIDENT_STATEMENT_TYPES } from "@/lib/evidence/incident-statement";
 import { evidenceBundleSchema } from "@/lib/evidence/bundle";
+import {
+  DISPUTE_TRANSITIONS,
+  disputeCommentBodySchema,
+  disputeDetailSchema,
+  disputeIncidentBodySchema,
+  disputeListQuerySchema,
+  disputePageSchema,
+  disputeStatusBodySchema,
+  openDisputeBodySchema,
+} from "@/lib/api/schemas/disputes";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 
@@ -131,6 +141,32 @@ const write = (
   },
 });
 const incidentId = pathParameter("id", "The incident id (a UUID)");
+const disputeId = pathParameter("id", "The dispute id (a UUID)");
+const disputeMoves = Object.entries(DISPUTE_TRANSITIONS)
+  .map(([from, to]) => `${from} → ${to.join(" | ")}`)
+  .join("; ");
+/** A dispute write's answers: the write's own plus 404 (unknown dispute) and 409. */
+const disputeWrite = (
+  summary: string,
+  role: string,
+  body: string,
+  conflict: string | null,
+  method: "post" | "put" = "post",
+) => {
+  const op = write(summary, role, body, { parameters: [disputeId] }, method)[method]!;
+  return {
+    [method]: {
+      ...op,
+      responses: {
+        ...op.responses,
+        "200": { description: "Done.", content: json("#/components/schemas/DisputeAnswer") },
+        "201": { description: "Recorded.", content: json("#/components/schemas/DisputeAnswer") },
+        "404": error("There is no such dispute."),
+        ...(conflict ? { "409": error(conflict) } : {}),
+      },
+    },
+  };
+};
 
 /** The OpenAPI 3.1 description of /api/v1, built from the same zod schemas the routes use. */
 export function buildOpenApiDocument() {
@@ -366,6 +402,56 @@ export function buildOpenApiDocument() {
           responses: { "200": { description: "OK", content: { "application/schema+json": {} } } },
         },
       },
+      "/api/v1/disputes": {
+        ...read(
+          "Disputes, newest activity first, filtered, paged by cursor, with counts per status",
+          "DisputePage",
+          { parameters: queryParameters(disputeListQuerySchema) },
+        ),
+        post: {
+          ...write(
+            "Open a dispute on an indexed output with a reason (markdown; audited as dispute.open)",
+            "auditor",
+            "OpenDispute",
+          ).post,
+          responses: {
+            ...writeErrors,
+            "201": { description: "Opened.", content: json("#/components/schemas/DisputeAnswer") },
+            "404": error("No indexed inference produced this output."),
+          },
+        },
+      },
+      "/api/v1/disputes/{id}": read(
+        "A dispute: its thread (comments, status changes, incident links), the output's inferences, the linked incident and the moves allowed now",
+        "DisputeDetail",
+        {
+          parameters: [disputeId],
+          responses: {
+            "200": { description: "OK", content: json("#/components/schemas/DisputeDetail") },
+            "404": error("There is no such dispute."),
+            ...readErrors,
+          },
+        },
+      ),
+      "/api/v1/disputes/{id}/comments": disputeWrite(
+        "Add a comment (markdown, @0x… mentions) to the thread (audited as dispute.comment)",
+        "auditor",
+        "DisputeComment",
+        null,
+      ),
+      "/api/v1/disputes/{id}/status": disputeWrite(
+        `Move the dispute with a note (audited as dispute.status). Allowed moves: ${disputeMoves}`,
+        "operator",
+        "DisputeStatusChange",
+        "The move is not allowed from the current status; `message` names the allowed ones.",
+      ),
+      "/api/v1/disputes/{id}/incident": disputeWrite(
+        "Link the dispute to an incident, or unlink it with incidentId null, with a note (audited as dispute.link_incident)",
+        "operator",
+        "DisputeIncidentLink",
+        "Already linked to that incident, or nothing to unlink.",
+        "put",
+      ),
       "/api/v1/audit": read("The hash-chained audit log, newest first", "Object", {
         parameters: [
           { name: "before", in: "query", required: false, schema: { type: "string" } },
@@ -432,6 +518,13 @@ export function buildOpenApiDocument() {
         FindingList: schema(findingListSchema),
         SearchResult: schema(searchResultSchema),
         EvidenceBundle: schema(evidenceBundleSchema),
+        OpenDispute: schema(openDisputeBodySchema),
+        DisputeComment: schema(disputeCommentBodySchema),
+        DisputeStatusChange: schema(disputeStatusBodySchema),
+        DisputeIncidentLink: schema(disputeIncidentBodySchema),
+        DisputePage: schema(disputePageSchema),
+        DisputeDetail: schema(disputeDetailSchema),
+        DisputeAnswer: schema(z.object({ dispute: disputeDetailSchema })),
         Error: schema(errorSchema),
       },
     },

@@ -6,7 +6,7 @@ export type Role = (typeof ROLES)[number];
 export const ROLE_CAN: Record<Role, string> = {
   viewer: "read everything",
   auditor: "comment, dispute, recompute blast radii",
-  operator: "mark and confirm incidents",
+  operator: "mark and confirm incidents, decide disputes",
   admin: "grant roles",
 };
 

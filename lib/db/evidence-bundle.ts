@@ -475,11 +475,12 @@ async function loadDisputes(
       body: string;
       statusFrom: string | null;
       statusTo: string | null;
+      incidentId: string | null;
     }[];
   }>(
     `SELECT d.id::text, d.output_hash, d.status::text, d.opened_by, d.reason, d.incident_id::text, d.created_at,
             COALESCE((SELECT json_agg(json_build_object('at', c.created_at, 'author', c.author, 'kind', c.kind, 'body', c.body,
-                       'statusFrom', c.status_from, 'statusTo', c.status_to) ORDER BY c.created_at, c.id)
+                       'statusFrom', c.status_from, 'statusTo', c.status_to, 'incidentId', c.incident_id) ORDER BY c.created_at, c.id)
                 FROM dispute_comment c WHERE c.dispute_id = d.id), '[]') AS entries
        FROM dispute d WHERE d.id = ANY($1::uuid[]) ORDER BY d.created_at`,
     [ids],
@@ -510,7 +511,7 @@ async function loadAudit(
   if (subjects.length === 0) return empty;
   const { rows: events } = await pool.query<AuditRow & { payload: Record<string, unknown> }>(
     `SELECT ${AUDIT_COLUMNS}, payload FROM audit_event
-      WHERE (subject_type, subject_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY seq`,
+      WHERE (subject_type, subject_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY audit_event.seq`,
     [subjects.map((s) => s.type), subjects.map((s) => s.id)],
   );
   if (events.length === 0) return empty;
@@ -539,7 +540,7 @@ async function loadAudit(
   );
   const checkpoint = checkpoints[0];
   const { rows: chain } = await pool.query<AuditRow>(
-    `SELECT ${AUDIT_COLUMNS} FROM audit_event WHERE seq BETWEEN $1 AND $2 ORDER BY seq`,
+    `SELECT ${AUDIT_COLUMNS} FROM audit_event WHERE seq BETWEEN $1 AND $2 ORDER BY audit_event.seq`,
     [events[0]!.seq, checkpoint?.upto_seq ?? last],
   );
   return {

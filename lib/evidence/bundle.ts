@@ -180,6 +180,8 @@ export const bundleDisputeSchema = z.object({
       body: z.string(),
       statusFrom: z.string().nullable(),
       statusTo: z.string().nullable(),
+      /** For an incident link: the incident linked (null when it unlinks). */
+      incidentId: z.string().nullable(),
     }),
   ),
 });

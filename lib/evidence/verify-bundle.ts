@@ -650,9 +650,17 @@ function checkDispute(dispute: EvidenceBundle["disputes"][number], bundle: Evide
   }
   for (const [i, entry] of dispute.entries.entries()) {
     const e = later[i]!;
-    const text = (e.payload.body ?? e.payload.note ?? "") as string;
-    const to = (e.payload.to ?? null) as string | null;
-    if (e.actor !== entry.author || text !== entry.body || to !== entry.statusTo) {
+    const p = e.payload;
+    const text = (e.action === "dispute.comment" ? p.body : p.note) as string | undefined;
+    const to = (p.to ?? null) as string | null;
+    const linked =
+      e.action === "dispute.link_incident" ? ((p.incidentId ?? null) as string | null) : null;
+    if (
+      e.actor !== entry.author ||
+      text !== entry.body ||
+      to !== entry.statusTo ||
+      linked !== entry.incidentId
+    ) {
       return claim(
         "dispute_thread",
         subject,
@@ -661,7 +669,7 @@ function checkDispute(dispute: EvidenceBundle["disputes"][number], bundle: Evide
       );
     }
   }
-  const lastStatus = [...later].reverse().find((e) => typeof e.payload.to === "string");
+  const lastStatus = [...later].reverse().find((e) => e.action === "dispute.status");
   const status = (lastStatus?.payload.to as string | undefined) ?? "open";
   if (status !== dispute.status) {
     return claim(
@@ -669,6 +677,16 @@ function checkDispute(dispute: EvidenceBundle["disputes"][number], bundle: Evide
       subject,
       "fail",
       `The status is shown as ${dispute.status}; the audit log ends at ${status}.`,
+    );
+  }
+  const lastLink = [...later].reverse().find((e) => e.action === "dispute.link_incident");
+  const incident = (lastLink?.payload.incidentId as string | null | undefined) ?? null;
+  if (incident !== dispute.incidentId) {
+    return claim(
+      "dispute_thread",
+      subject,
+      "fail",
+      `The linked incident is shown as ${dispute.incidentId ?? "none"}; the audit log ends at ${incident ?? "none"}.`,
     );
   }
   return claim(

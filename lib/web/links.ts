@@ -4,6 +4,7 @@ export const modelHref = (name: string, filters?: Record<string, string>) =>
 export const inferenceHref = (id: string) => `/inferences/${encodeURIComponent(id)}`;
 export const outputHref = (hash: string) => `/o/${hash}`;
 export const incidentHref = (id: string) => `/incidents/${id}`;
+export const disputeHref = (id: string) => `/disputes/${id}`;
 
 /** A path segment decoded, or as it came when it is not valid percent-encoding. */
 export function decodeSegment(segment: string): string {

@@ -1,6 +1,8 @@
+import { statusLabel, type DisputeDetail } from "@/lib/api/schemas/disputes";
 import type { InferenceDetail, OutputProvenance } from "@/lib/api/schemas/inferences";
 import type { IncidentSummary } from "@/lib/db/incidents";
 import { formatCount, formatUtc, shortHash } from "@/lib/web/format";
+import { firstLine } from "@/lib/web/markdown";
 
 /** A link preview: a title, one line of summary, and the state that colours the image. */
 export interface LinkSummary {
@@ -78,6 +80,23 @@ export function incidentSummary(i: IncidentSummary): LinkSummary {
     line: `Rolled back${i.rolledBackTo ? ` to ${i.rolledBackTo}` : ""}; window ${window}; ${counts}.`,
     tone: i.status === "proposed" ? "warn" : "bad",
     badges: [i.status, counts],
+  };
+}
+
+/** A dispute: its status, its reason's first line, and what it is about. */
+export function disputeSummary(d: DisputeDetail): LinkSummary {
+  const produced = d.inferences.map((i) => `${i.model} ${i.version ?? "(version unknown)"}`);
+  const entries = d.thread.length;
+  return {
+    kicker: `Dispute · ${statusLabel(d.status)}`,
+    title: firstLine(d.reason, 60),
+    line: `On output ${shortHash(d.outputHash)}${produced.length ? ` (${produced.join(", ")})` : ""}, opened ${formatUtc(d.createdAt)}; ${entries} thread entr${entries === 1 ? "y" : "ies"}${d.incident ? `; linked to the ${d.incident.model} ${d.incident.badVersion} rollback` : ""}.`,
+    tone: d.status === "upheld" ? "bad" : d.status === "rejected" ? "ok" : "warn",
+    badges: [
+      statusLabel(d.status),
+      ...produced.slice(0, 2),
+      ...(d.incident ? ["incident linked"] : []),
+    ],
   };
 }
 

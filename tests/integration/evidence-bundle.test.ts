@@ -18,6 +18,7 @@ const GPT = "llm:openai/gpt-4.1";
 const AUDIT_KEY = generatePrivateKey();
 const admin = privateKeyToAccount(generatePrivateKey());
 const operator = privateKeyToAccount(generatePrivateKey());
+const auditor = privateKeyToAccount(generatePrivateKey());
 
 // Read once by lib/env: set before anything imports it.
 process.env.ADMIN_ADDRESSES = admin.address;
@@ -25,7 +26,7 @@ process.env.AUDIT_SIGNING_KEY = AUDIT_KEY;
 
 let story: PlayedStory;
 let rpcUrls: string[];
-const bundles = {} as Record<"receipt" | "batch" | "incident", EvidenceBundle>;
+const bundles = {} as Record<"receipt" | "batch" | "incident" | "dispute", EvidenceBundle>;
 const sameSite = { origin: TEST_ORIGIN };
 
 const sql = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
@@ -70,13 +71,19 @@ beforeAll(async () => {
   const statementRoute = await import("@/app/api/v1/incidents/statement/route");
   const adminCookie = await signIn(routes, admin);
   const operatorCookie = await signIn(routes, operator);
-  const granted = await callRoute(role.PUT, {
-    method: "PUT",
-    headers: { ...sameSite, cookie: adminCookie },
-    params: { address: operator.address },
-    body: { role: "operator" },
-  });
-  expect(granted.status).toBe(200);
+  const auditorCookie = await signIn(routes, auditor);
+  for (const [account, granted] of [
+    [operator, "operator"],
+    [auditor, "auditor"],
+  ] as const) {
+    const res = await callRoute(role.PUT, {
+      method: "PUT",
+      headers: { ...sameSite, cookie: adminCookie },
+      params: { address: account.address },
+      body: { role: granted },
+    });
+    expect(res.status).toBe(200);
+  }
 
   // An operator signs the proposal the linker made for the GPT rollback.
   const [p] = await sql<{ id: string; key: string; back: string | null; from: Date; to: Date }>(
@@ -151,6 +158,55 @@ beforeAll(async () => {
     hash: batched!.output_hash,
   });
   bundles.incident = await get(incidentRoute.GET, `/api/v1/incidents/x/bundle`, { id: incidentId });
+
+  // A dispute on the shared output: opened, commented, reviewed, linked to the incident, upheld.
+  const disputes = await import("@/app/api/v1/disputes/route");
+  const comments = await import("@/app/api/v1/disputes/[id]/comments/route");
+  const status = await import("@/app/api/v1/disputes/[id]/status/route");
+  const link = await import("@/app/api/v1/disputes/[id]/incident/route");
+  const write = async (
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    handler: (request: Request, context: any) => Promise<Response>,
+    cookie: string,
+    body: unknown,
+    params: Record<string, string> = {},
+    method = "POST",
+  ) => {
+    const res = await callRoute(handler, {
+      method,
+      headers: { ...sameSite, cookie },
+      params,
+      body,
+    });
+    expect(res.status, JSON.stringify(res.json)).toBeLessThan(300);
+    return res.json as { dispute: { id: string } };
+  };
+  const opened = await write(disputes.POST, auditorCookie, {
+    outputHash: withEverything!.output_hash,
+    reason: "The agent **traded** on this answer; was it the bad version?",
+  });
+  const id = opened.dispute.id;
+  await write(
+    comments.POST,
+    auditorCookie,
+    { body: "See @" + operator.address + " for the rollback." },
+    { id },
+  );
+  await write(
+    status.POST,
+    operatorCookie,
+    { status: "under_review", note: "Looking at it." },
+    { id },
+  );
+  await write(link.PUT, operatorCookie, { incidentId, note: "Same window." }, { id }, "PUT");
+  await write(
+    status.POST,
+    operatorCookie,
+    { status: "upheld", note: "Produced by v1.1.0." },
+    { id },
+  );
+  const disputeRoute = await import("@/app/api/v1/disputes/[id]/bundle/route");
+  bundles.dispute = await get(disputeRoute.GET, `/api/v1/disputes/x/bundle`, { id });
 }, 300_000);
 
 afterAll(async () => {
@@ -180,8 +236,24 @@ describe("evidence bundles of the devnet story", () => {
       expect(failed, `${name}: ${JSON.stringify(failed, null, 1)}`).toEqual([]);
       for (const c of claims) if (c.result === "pass") seen.add(c.kind);
     }
-    const notYet: ClaimKind[] = ["dispute_thread"];
-    expect(CLAIM_KINDS.filter((k) => !seen.has(k) && !notYet.includes(k))).toEqual([]);
+    expect(CLAIM_KINDS.filter((k) => !seen.has(k))).toEqual([]);
+    const d = bundles.dispute;
+    expect(d.disputes[0]!.status).toBe("upheld");
+    expect(d.disputes[0]!.entries.map((e) => e.kind)).toEqual([
+      "comment",
+      "status_change",
+      "incident_link",
+      "status_change",
+    ]);
+    expect(d.incidents.map((i) => i.id)).toEqual([incident.incidents[0]!.id]);
+    expect(d.audit.events.map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        "dispute.open",
+        "dispute.comment",
+        "dispute.status",
+        "dispute.link_incident",
+      ]),
+    );
   });
 
   // For each claim kind: one byte of the file changed, and exactly that claim fails.
@@ -210,6 +282,11 @@ describe("evidence bundles of the devnet story", () => {
       kind: "incident_statement",
       bundle: "incident",
       at: (b) => [b.incidents[0]!, "signature", 20],
+    },
+    {
+      kind: "dispute_thread",
+      bundle: "dispute",
+      at: (b) => [b.disputes[0]!.entries[0]!, "body", 5],
     },
     { kind: "audit_chain", bundle: "incident", at: (b) => [b.audit.chain[0]!, "actor", 10] },
     {

@@ -378,6 +378,14 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     statusTo: "under_review",
     createdAt: at("2026-02-11T10:05:00.000Z"),
   } satisfies Prisma.DisputeCommentUncheckedCreateInput);
+  await roundTrip("DisputeComment", {
+    disputeId: dispute.id as string,
+    author: address(0xa0d),
+    body: "Caused by the v1.1.0 rollback",
+    kind: "incident_link",
+    incidentId,
+    createdAt: at("2026-02-11T10:06:00.000Z"),
+  } satisfies Prisma.DisputeCommentUncheckedCreateInput);
 
   const auditEvent = await roundTrip("AuditEvent", {
     occurredAt: at("2026-02-11T10:05:00.000Z"),

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { EvidencePanel } from "@/components/provenance/evidence-panel";
+import { OutputDisputes } from "@/components/disputes/output-disputes";
 import { ProvenanceCard } from "@/components/provenance/provenance-card";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageOrigin } from "@/lib/auth/origin";
@@ -40,6 +41,7 @@ export default async function OutputPage({ params }: Props) {
             <ProvenanceCard inference={i} />
           </section>
         ))}
+        <OutputDisputes outputHash={output.outputHash} />
         <EvidencePanel
           bundle={bundle}
           downloadHref={`/api/v1/outputs/${output.outputHash}/bundle`}

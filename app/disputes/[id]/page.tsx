@@ -1,0 +1,162 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CommentForm, IncidentLinkForm, StatusForm } from "@/components/disputes/dispute-forms";
+import { RoleNotice } from "@/components/disputes/role-notice";
+import { DisputeStatusBadge } from "@/components/disputes/status-badge";
+import { DisputeThread } from "@/components/disputes/thread";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { hasRole } from "@/lib/auth/roles";
+import { currentUser } from "@/lib/auth/session";
+import { listAuditEventsFor } from "@/lib/db/audit";
+import { buildDisputeBundle } from "@/lib/db/evidence-bundle";
+import { pageOrigin } from "@/lib/auth/origin";
+import { EvidencePanel } from "@/components/provenance/evidence-panel";
+import { listIncidents } from "@/lib/db/incidents";
+import { formatUtc, shortHash } from "@/lib/web/format";
+import { disputeHref, incidentHref, inferenceHref, modelHref, outputHref } from "@/lib/web/links";
+import { disputeSummary, linkMetadata } from "@/lib/web/summaries";
+import { loadDispute } from "./load";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const d = await loadDispute((await params).id);
+  return linkMetadata("Dispute", disputeSummary(d), disputeHref(d.id));
+}
+
+export default async function DisputePage({ params }: Props) {
+  const dispute = await loadDispute((await params).id);
+  const [user, audit, bundle] = await Promise.all([
+    currentUser(),
+    listAuditEventsFor("dispute", dispute.id),
+    pageOrigin().then((origin) => buildDisputeBundle(dispute.id, origin)),
+  ]);
+  const role = user?.role ?? null;
+  const operator = role !== null && hasRole(role, "operator");
+  const incidents = operator ? await listIncidents({ limit: 200 }) : [];
+  return (
+    <>
+      <PageHeader title={`Dispute on output ${shortHash(dispute.outputHash)}`}>
+        Opened by <span className="font-mono">{shortHash(dispute.openedBy, 6, 4)}</span> on{" "}
+        {formatUtc(dispute.createdAt)}. Its thread and every status change are in the audit log.
+      </PageHeader>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <DisputeThread dispute={dispute} />
+          <Card id="comment" title="Add to the thread">
+            <RoleNotice role={role} needs="auditor" action="comment" />
+            {role && hasRole(role, "auditor") ? <CommentForm disputeId={dispute.id} /> : null}
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <Card id="details" title="Dispute">
+            <dl className="grid grid-cols-[7rem_1fr] gap-x-2 gap-y-1.5 text-sm">
+              <dt className="text-slate-600">Status</dt>
+              <dd>
+                <DisputeStatusBadge status={dispute.status} />
+              </dd>
+              <dt className="text-slate-600">Output</dt>
+              <dd>
+                <Link
+                  href={outputHref(dispute.outputHash)}
+                  className="font-mono text-xs break-all text-indigo-700 underline"
+                >
+                  {dispute.outputHash}
+                </Link>
+              </dd>
+              <dt className="text-slate-600">Produced by</dt>
+              <dd>
+                <ul className="space-y-1">
+                  {dispute.inferences.map((i) => (
+                    <li key={i.id}>
+                      <Link href={modelHref(i.model)} className="font-mono text-xs underline">
+                        {i.model}
+                      </Link>{" "}
+                      {i.version ?? "version unknown"} (
+                      <Link href={inferenceHref(i.id)} className="text-indigo-700 underline">
+                        inference
+                      </Link>
+                      )
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+              <dt className="text-slate-600">Incident</dt>
+              <dd data-testid="linked-incident">
+                {dispute.incident ? (
+                  <Link
+                    href={incidentHref(dispute.incident.id)}
+                    className="text-indigo-700 underline"
+                  >
+                    {dispute.incident.model} {dispute.incident.badVersion} (
+                    {dispute.incident.status === "confirmed" ? "signed" : "proposed"})
+                  </Link>
+                ) : (
+                  "not linked"
+                )}
+              </dd>
+            </dl>
+          </Card>
+          <Card id="operator-actions" title="Decide">
+            <div className="space-y-5">
+              <RoleNotice
+                role={role}
+                needs="operator"
+                action="change the status or link an incident"
+              />
+              {operator ? (
+                <>
+                  <StatusForm
+                    key={dispute.status}
+                    disputeId={dispute.id}
+                    moves={dispute.allowedMoves}
+                  />
+                  <IncidentLinkForm
+                    key={dispute.incidentId ?? "none"}
+                    disputeId={dispute.id}
+                    linked={dispute.incidentId}
+                    incidents={incidents.map((i) => ({
+                      id: i.id,
+                      label: `${i.model} ${i.badVersion} (${i.status === "confirmed" ? "signed" : "proposed"}, ${formatUtc(i.createdAt).slice(0, 10)})`,
+                    }))}
+                  />
+                </>
+              ) : null}
+              <p className="text-xs text-slate-600">
+                Moves: open → under review → upheld or rejected; a decided dispute can be reopened
+                (back under review). Each needs a note.
+              </p>
+            </div>
+          </Card>
+          <Card id="audit" title="Audit trail">
+            {audit.length === 0 ? (
+              <p className="text-sm text-slate-600">Nothing recorded.</p>
+            ) : (
+              <ol className="space-y-1 text-sm">
+                {audit.map((a) => (
+                  <li key={a.seq}>
+                    <Link
+                      href={`/audit?before=${Number(a.seq) + 1}`}
+                      className="font-mono text-xs text-indigo-700 underline"
+                    >
+                      #{a.seq}
+                    </Link>{" "}
+                    {a.action} by{" "}
+                    <span className="font-mono text-xs">{shortHash(a.actor, 6, 4)}</span>,{" "}
+                    {formatUtc(a.occurredAt)}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </Card>
+        </div>
+      </div>
+      <div className="mt-6">
+        <EvidencePanel bundle={bundle} downloadHref={`/api/v1/disputes/${dispute.id}/bundle`} />
+      </div>
+    </>
+  );
+}
