@@ -72,6 +72,8 @@ describe.skipIf(!browserAvailable())(
       const summary = page.getByTestId("verify-summary");
       await summary.waitFor();
       expect(await summary.innerText()).toMatch(/^All \d+ checkable claims pass/);
+      const each = page.getByText(/^Each claim \(\d+\)$/);
+      if (await each.count()) await each.click();
       const lines = await page.locator("li", { hasText: "tee_signature" }).allInnerTexts();
       expect(lines.join("\n")).toMatch(/PASS\s*tee_signature/);
       expect(await page.locator("li", { hasText: /^FAIL/ }).count()).toBe(0);
