@@ -35,7 +35,7 @@ export function Nav() {
           <LiveUpdates />
           <AccountMenu />
         </div>
-        <div className="w-full sm:w-80">
+        <div className="w-full sm:w-60">
           <SearchBox />
         </div>
       </nav>
