@@ -170,6 +170,7 @@ function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildP
       ADMIN_ADDRESSES: opts.env.ADMIN_ADDRESSES.join(","),
       SESSION_TTL_HOURS: String(opts.env.SESSION_TTL_HOURS),
       AUDIT_CHECKPOINT_EVERY: String(opts.env.AUDIT_CHECKPOINT_EVERY),
+      PUBLIC_READ: String(opts.env.PUBLIC_READ),
       ...(opts.env.APP_ORIGIN ? { APP_ORIGIN: opts.env.APP_ORIGIN } : {}),
       ...(opts.env.AUDIT_SIGNING_KEY ? { AUDIT_SIGNING_KEY: opts.env.AUDIT_SIGNING_KEY } : {}),
       NODE_ENV: opts.mode === "dev" ? "development" : "production",
