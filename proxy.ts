@@ -1,6 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { ACCESS_HEADER, decideAccess, shareTokenOf } from "@/lib/auth/read-access";
+import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
+import { nextServerOrigin } from "@/lib/net";
 
 /**
  * Private deployments (PUBLIC_READ=false): every page and API route is refused unless the
@@ -55,7 +57,14 @@ export async function proxy(request: NextRequest) {
       }),
     ),
   );
-  return NextResponse.rewrite(new URL("/share/unavailable", request.url), {
+  // Note: a rewrite stays inside the app only when its origin is the one Next's router
+  // was started with (scripts/serve.ts); request.url may name another host.
+  const { HOST, PORT } = getEnv();
+  const target = new URL(
+    "/share/unavailable",
+    nextServerOrigin(request.nextUrl.protocol, HOST, PORT),
+  );
+  return NextResponse.rewrite(target, {
     status: decision.status,
     headers,
     request: { headers: requestHeaders },

@@ -20,12 +20,7 @@ export const SHARE_HEADER = "x-share-token";
 export const ACCESS_HEADER = "x-provenance-access";
 
 export type AccessProblem =
-  | "private"
-  | "unknown_link"
-  | "expired_link"
-  | "revoked_link"
-  | "out_of_scope"
-  | "read_only";
+  "private" | "unknown_link" | "expired_link" | "revoked_link" | "out_of_scope" | "read_only";
 
 export type AccessDecision =
   | { allowed: true; via: "public" | "open_path" | "session" | "share"; scope?: ShareScope }

@@ -78,7 +78,8 @@ function scopeOf(
 }
 
 const previewImage = (rest: string[]) =>
-  PREVIEW_IMAGE.test(rest[0]!) && (rest.length === 1 || (rest.length === 2 && /^\w+$/.test(rest[1]!)));
+  PREVIEW_IMAGE.test(rest[0]!) &&
+  (rest.length === 1 || (rest.length === 2 && /^\w+$/.test(rest[1]!)));
 const only =
   (...allowed: string[][]) =>
   (rest: string[]) =>
@@ -108,12 +109,7 @@ export function shareTargetOf(pathname: string): ShareTarget | null {
       "incident",
       id,
       sub,
-      only(
-        ["bundle"],
-        ["blast-radius"],
-        ["blast-radius", "rows"],
-        ["blast-radius", "export"],
-      ),
+      only(["bundle"], ["blast-radius"], ["blast-radius", "rows"], ["blast-radius", "export"]),
     );
   }
   if (noun === "inferences" && sub.length === 0) return { kind: "inference", id };
@@ -122,7 +118,9 @@ export function shareTargetOf(pathname: string): ShareTarget | null {
 
 /** Whether `target` is inside `scope` without a database look-up (inferences need one). */
 export function scopeCovers(scope: ShareScope, target: ShareTarget): boolean {
-  return target.kind === "scope" && target.scope.type === scope.type && target.scope.id === scope.id;
+  return (
+    target.kind === "scope" && target.scope.type === scope.type && target.scope.id === scope.id
+  );
 }
 
 /**

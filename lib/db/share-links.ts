@@ -3,7 +3,12 @@ import crypto from "node:crypto";
 import type pg from "pg";
 import { ApiError, notFound } from "@/lib/api/errors";
 import type { CreatedShareLink, ShareLink, ShareLinkState } from "@/lib/api/schemas/share-links";
-import { scopePagePath, type ShareScope, type ShareScopeType } from "@/lib/auth/share-scope";
+import {
+  scopePagePath,
+  SHARE_TOKEN_PATTERN,
+  type ShareScope,
+  type ShareScopeType,
+} from "@/lib/auth/share-scope";
 import { recordAudit } from "@/lib/db/audit";
 import { getPool } from "@/lib/db/client";
 import type { SessionUser } from "@/lib/db/sessions";
@@ -188,4 +193,20 @@ export async function inferenceOutputHash(id: string): Promise<string | null> {
     [id],
   );
   return rows[0]?.output_hash ?? null;
+}
+
+/**
+ * The live link a page was opened with, when it opens exactly this scope; null otherwise
+ * (no token, unknown, expired, revoked, or a link to something else). Pages use it to show
+ * the "shared read-only link" banner and hide their write controls.
+ */
+export async function activeShareFor(
+  token: string | string[] | undefined,
+  scope: ShareScope,
+): Promise<{ expiresAt: string } | null> {
+  if (typeof token !== "string" || !SHARE_TOKEN_PATTERN.test(token)) return null;
+  const link = await findShareLink(token);
+  if (!link || link.state !== "active") return null;
+  if (link.scope.type !== scope.type || link.scope.id !== scope.id) return null;
+  return { expiresAt: link.expiresAt.toISOString() };
 }

@@ -22,10 +22,9 @@ const scopeShape = {
   scopeType: shareScopeTypeSchema,
   scopeId: z.string().max(100),
 };
-function canonicalScope<T extends { scopeType: (typeof SHARE_SCOPE_TYPES)[number]; scopeId: string }>(
-  value: T,
-  ctx: z.RefinementCtx,
-): T {
+function canonicalScope<
+  T extends { scopeType: (typeof SHARE_SCOPE_TYPES)[number]; scopeId: string },
+>(value: T, ctx: z.RefinementCtx): T {
   const id = canonicalScopeId(value.scopeType, value.scopeId);
   if (!id) {
     ctx.addIssue({
@@ -34,7 +33,7 @@ function canonicalScope<T extends { scopeType: (typeof SHARE_SCOPE_TYPES)[number
       message:
         value.scopeType === "output"
           ? "must be an output hash (32 bytes of hex, 0x optional)"
-          : `must be a ${value.scopeType} id (a UUID)`,
+          : `must be the id (a UUID) of ${value.scopeType === "incident" ? "an" : "a"} ${value.scopeType}`,
     });
     return z.NEVER;
   }
