@@ -198,15 +198,16 @@ export async function inferenceOutputHash(id: string): Promise<string | null> {
 /**
  * The live link a page was opened with, when it opens exactly this scope; null otherwise
  * (no token, unknown, expired, revoked, or a link to something else). Pages use it to show
- * the "shared read-only link" banner and hide their write controls.
+ * the "shared read-only link" banner, hide their write controls and keep the token on
+ * their downloads (`withShare(href, shared?.token)`).
  */
 export async function activeShareFor(
   token: string | string[] | undefined,
   scope: ShareScope,
-): Promise<{ expiresAt: string } | null> {
+): Promise<{ token: string; expiresAt: string } | null> {
   if (typeof token !== "string" || !SHARE_TOKEN_PATTERN.test(token)) return null;
   const link = await findShareLink(token);
   if (!link || link.state !== "active") return null;
   if (link.scope.type !== scope.type || link.scope.id !== scope.id) return null;
-  return { expiresAt: link.expiresAt.toISOString() };
+  return { token, expiresAt: link.expiresAt.toISOString() };
 }

@@ -169,6 +169,48 @@ describe.skipIf(!browserAvailable())("share links on a private deployment, in Ch
     expect(await visitor.getByTestId("signature-status").count()).toBe(0);
   });
 
+  it("an incident link opens the incident page read-only, and its blast radius reads", async () => {
+    const deadline = Date.now() + 120_000;
+    let incidentId: string | undefined;
+    while (!incidentId) {
+      const res = await fetch(`${appUrl}/api/v1/incidents?status=proposed`);
+      incidentId = ((await res.json()) as { incidents: { id: string }[] }).incidents[0]?.id;
+      if (!incidentId && Date.now() > deadline) throw new Error("No incident was proposed.");
+      if (!incidentId) await new Promise((r) => setTimeout(r, 1000));
+    }
+    const admin = await newPage(TEST_ADMIN);
+    await admin.goto(`${appUrl}/incidents/${incidentId}`);
+    await admin.getByRole("button", { name: "Sign in" }).click();
+    await admin.getByRole("button", { name: /test wallet/ }).click();
+    const panel = admin.getByTestId("share-panel");
+    await panel.getByLabel("Expires after").selectOption({ label: "1 hour" });
+    await panel.getByRole("button", { name: "Create link" }).click();
+    const shared = new URL(await panel.getByTestId("share-url").inputValue());
+    const token = shared.searchParams.get("share")!;
+    expect(shared.pathname).toBe(`/incidents/${incidentId}`);
+
+    const visitor = await newPage();
+    expect(await open(visitor, `${shared.pathname}${shared.search}`)).toBe(200);
+    await visitor.getByTestId("share-banner").waitFor();
+    await visitor.getByRole("heading", { name: /^Rollback of / }).waitFor();
+    // Write controls are hidden on a shared page.
+    expect(await visitor.getByRole("link", { name: "Review and confirm" }).count()).toBe(0);
+    expect(await visitor.getByTestId("share-panel").count()).toBe(0);
+    const headers = { "X-Share-Token": token };
+    const blast = await fetch(`${privateUrl}/api/v1/incidents/${incidentId}/blast-radius`, {
+      headers,
+    });
+    expect(blast.status).toBe(200);
+    const others = await fetch(`${privateUrl}/api/v1/incidents`, { headers });
+    expect(others.status).toBe(403);
+    const recompute = await fetch(`${privateUrl}/api/v1/incidents/${incidentId}/blast-radius`, {
+      method: "POST",
+      headers: { ...headers, Origin: privateUrl },
+    });
+    expect(recompute.status).toBe(403);
+    expect(await recompute.json()).toMatchObject({ error: "read_only" });
+  });
+
   it("an expired link answers a 410 page, and a made-up one a 404 page", async () => {
     const token = crypto.randomBytes(32).toString("base64url");
     await pool.query(

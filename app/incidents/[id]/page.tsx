@@ -45,10 +45,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function IncidentPage({ params, searchParams }: Props) {
   const incident = await load((await params).id);
-  const share = (await searchParams).share;
   // Opened through a share link: a banner, the token kept on downloads, no write controls.
-  const shared = await activeShareFor(share, { type: "incident", id: incident.id });
-  const token = shared && typeof share === "string" ? share : null;
+  const shared = await activeShareFor((await searchParams).share, {
+    type: "incident",
+    id: incident.id,
+  });
   const [latest, previous] = incident.blastRadii;
   const [graph, changes, audit] = await Promise.all([
     latest ? getBlastGraph(latest.id) : Promise.resolve([]),
@@ -137,7 +138,7 @@ export default async function IncidentPage({ params, searchParams }: Props) {
                 className="text-sm text-indigo-700 underline"
                 href={withShare(
                   `/api/v1/incidents/${incident.id}/blast-radius/export?format=csv`,
-                  token,
+                  shared?.token,
                 )}
               >
                 CSV
@@ -146,7 +147,7 @@ export default async function IncidentPage({ params, searchParams }: Props) {
                 className="text-sm text-indigo-700 underline"
                 href={withShare(
                   `/api/v1/incidents/${incident.id}/blast-radius/export?format=json`,
-                  token,
+                  shared?.token,
                 )}
               >
                 JSON
