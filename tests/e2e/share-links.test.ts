@@ -102,6 +102,16 @@ describe.skipIf(!browserAvailable())("share links on a private deployment, in Ch
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
+  it("signing in on the private deployment's refusal page opens it", async () => {
+    const page = await newPage(TEST_ADMIN);
+    expect(await open(page, `/o/${outputs[1]}`)).toBe(401);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: /test wallet/ }).click();
+    await page.getByTestId("signed-in-address").waitFor({ timeout: 20_000 });
+    await page.getByTestId("signature-status").first().waitFor();
+    expect(await open(page, "/audit")).toBe(200);
+  });
+
   it("an auditor shares one output; the link opens it (and only it) until revoked", async () => {
     // The admin (auditor and more) creates the link on the public deployment's page.
     const admin = await newPage(TEST_ADMIN);
