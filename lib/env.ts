@@ -70,6 +70,11 @@ export const envSchema = z.object({
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits")
     .optional(),
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /**
+   * Whether anyone may read the dashboard and the read API. `false` makes the deployment
+   * private: readers sign in, or open one output, dispute or incident with a share link.
+   */
+  PUBLIC_READ: booleanString.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;

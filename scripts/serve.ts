@@ -4,6 +4,7 @@ import pg from "pg";
 import { checkpointIfDue } from "@/lib/audit/append";
 import { loadAuditSigner } from "@/lib/audit/signing-key";
 import { dataDir, getEnv, type Env } from "@/lib/env";
+import { nextServerHostname } from "@/lib/net";
 
 /**
  * The dashboard's HTTP server: Next's request handler behind a plain Node server, for
@@ -14,7 +15,9 @@ import { dataDir, getEnv, type Env } from "@/lib/env";
 async function main() {
   const env = getEnv();
   const dev = process.argv.includes("--dev");
-  const app = next({ dev, hostname: env.HOST, port: env.PORT, dir: process.cwd() });
+  // The proxy's rewrites (private deployments) build their origin the same way (lib/net.ts).
+  const hostname = nextServerHostname(env.HOST);
+  const app = next({ dev, hostname, port: env.PORT, dir: process.cwd() });
   const handle = app.getRequestHandler();
   await app.prepare();
   const server = http.createServer((req, res) => {

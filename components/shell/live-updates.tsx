@@ -2,11 +2,15 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { queryKeys } from "@/lib/api/query-keys";
 
 /** Coalesces a burst of commits (one per chain, then the linker) into one refresh. */
 const DEBOUNCE_MS = 250;
+
+const noSubscription = () => () => {};
+/** Whether this page was opened through a share link (`?share=` in its address). */
+const openedWithShare = () => new URLSearchParams(window.location.search).has("share");
 
 /**
  * Subscribes to /api/v1/events (the indexer's NOTIFYs as server-sent events) and, on each,
@@ -18,8 +22,12 @@ export function LiveUpdates() {
   const router = useRouter();
   const [state, setState] = useState<"connecting" | "live" | "offline">("connecting");
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
+  // A shared page reads only what its token opens; the event stream is not part of that,
+  // so such a page stays as loaded.
+  const shared = useSyncExternalStore(noSubscription, openedWithShare, () => false);
 
   useEffect(() => {
+    if (shared) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const source = new EventSource("/api/v1/events");
     source.onopen = () => setState("live");
@@ -43,10 +51,11 @@ export function LiveUpdates() {
       clearTimeout(timer);
       source.close();
     };
-  }, [queryClient, router]);
+  }, [queryClient, router, shared]);
 
-  const label =
-    state === "live"
+  const label = shared
+    ? "Shared link: reload for new data"
+    : state === "live"
       ? `Live${updatedAt ? ` · updated ${updatedAt} UTC` : ""}`
       : state === "connecting"
         ? "Connecting…"
@@ -54,7 +63,7 @@ export function LiveUpdates() {
   return (
     <span
       role="status"
-      data-live-state={state}
+      data-live-state={shared ? "shared" : state}
       className="inline-flex items-center gap-1.5 text-xs text-slate-600"
     >
       <span

@@ -37,6 +37,11 @@ import {
   disputeStatusBodySchema,
   openDisputeBodySchema,
 } from "@/lib/api/schemas/disputes";
+import {
+  createdShareLinkSchema,
+  createShareLinkBodySchema,
+  shareLinkListSchema,
+} from "@/lib/api/schemas/share-links";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 
@@ -176,7 +181,7 @@ export function buildOpenApiDocument() {
       title: "Provenance API",
       version: "1",
       description:
-        "Evidence in (signed TEE receipts, signed agent actions) and provenance out. Posting evidence needs no credential: receipts are signed by enclaves and actions by agents; endpoints are rate limited per address.",
+        "Evidence in (signed TEE receipts, signed agent actions) and provenance out. Posting evidence needs no credential: receipts are signed by enclaves and actions by agents; endpoints are rate limited per address. On a private deployment (PUBLIC_READ=false) every read needs a session cookie, or a share link's token (?share= or the X-Share-Token header) for the one output, dispute or incident it opens.",
     },
     paths: {
       "/api/v1/status": {
@@ -452,6 +457,56 @@ export function buildOpenApiDocument() {
         "Already linked to that incident, or nothing to unlink.",
         "put",
       ),
+      "/api/v1/share-links": {
+        get: {
+          summary:
+            "The share links to one output, dispute or incident, with their state (active, expired, revoked); never their tokens (auditors and up)",
+          parameters: [
+            {
+              name: "scopeType",
+              in: "query",
+              required: true,
+              schema: { enum: ["output", "dispute", "incident"] },
+            },
+            { name: "scopeId", in: "query", required: true, schema: { type: "string" } },
+          ],
+          responses: {
+            "200": { description: "OK", content: json("#/components/schemas/ShareLinkList") },
+            "401": error("Not signed in."),
+            "403": error("Not an auditor."),
+            ...readErrors,
+          },
+        },
+        ...write(
+          "Create a read-only link to one output, dispute or incident, expiring in 1 to 2160 hours; the answer holds the token and its URL, shown only this once (audited)",
+          "auditor",
+          "CreateShareLink",
+          {
+            responses: {
+              "201": {
+                description: "Created.",
+                content: json("#/components/schemas/CreatedShareLink"),
+              },
+              "404": error("The output is not indexed, or there is no such dispute or incident."),
+              ...writeErrors,
+            },
+          },
+        ),
+      },
+      "/api/v1/share-links/{id}/revoke": write(
+        "Revoke a share link: its token is refused from the next request on (audited)",
+        "auditor",
+        null,
+        {
+          parameters: [pathParameter("id", "The share link id (a UUID)")],
+          responses: {
+            "200": { description: "Revoked." },
+            "404": error("There is no such share link."),
+            "409": error("The link was already revoked."),
+            ...writeErrors,
+          },
+        },
+      ),
       "/api/v1/audit": read("The hash-chained audit log, newest first", "Object", {
         parameters: [
           { name: "before", in: "query", required: false, schema: { type: "string" } },
@@ -492,6 +547,7 @@ export function buildOpenApiDocument() {
     components: {
       securitySchemes: {
         session: { type: "apiKey", in: "cookie", name: "provenance_session" },
+        shareToken: { type: "apiKey", in: "header", name: "X-Share-Token" },
       },
       schemas: {
         Object: {
@@ -500,6 +556,9 @@ export function buildOpenApiDocument() {
         },
         SignIn: schema(signInBodySchema),
         SetRole: schema(setRoleBodySchema),
+        CreateShareLink: schema(createShareLinkBodySchema),
+        CreatedShareLink: schema(createdShareLinkSchema),
+        ShareLinkList: schema(shareLinkListSchema),
         IncidentDraft: schema(incidentDraftSchema),
         SignedIncident: schema(signedIncidentBodySchema),
         Receipt: schema(receiptSchema),

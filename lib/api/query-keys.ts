@@ -12,4 +12,6 @@ export const queryKeys = {
   blastRows: (incident: string, computation: string, part: string, after: number) =>
     ["evidence", "blast-rows", incident, computation, part, after] as const,
   auditVerify: ["audit-verify"] as const,
+  /** The share links to one output, dispute or incident (auditors see them). */
+  shareLinks: (scopeType: string, scopeId: string) => ["share-links", scopeType, scopeId] as const,
 };

@@ -10,6 +10,16 @@ export class ApiCallError extends Error {
 }
 
 /**
+ * The share token of the page this runs on (`?share=` in its address), sent with its API
+ * calls as X-Share-Token: on a private deployment a shared page's own data needs it.
+ */
+function shareHeader(): Record<string, string> {
+  if (typeof window === "undefined") return {};
+  const share = new URLSearchParams(window.location.search).get("share");
+  return share ? { "X-Share-Token": share } : {};
+}
+
+/**
  * Calls this app's API from the browser (same origin, so the session cookie and the Origin
  * header go with it) and answers the JSON, or throws ApiCallError with the API's message.
  */
@@ -19,7 +29,10 @@ export async function callApi<T>(
 ): Promise<T> {
   const response = await fetch(path, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: init.body === undefined ? undefined : { "Content-Type": "application/json" },
+    headers: {
+      ...shareHeader(),
+      ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     credentials: "same-origin",
   });

@@ -6,6 +6,15 @@ export const outputHref = (hash: string) => `/o/${hash}`;
 export const incidentHref = (id: string) => `/incidents/${id}`;
 export const disputeHref = (id: string) => `/disputes/${id}`;
 
+/**
+ * A link that keeps the share token of a shared page (`?share=`), for the downloads and
+ * sub-resources the token also opens; unchanged when the page was not opened with one.
+ */
+export function withShare(href: string, share: string | null | undefined): string {
+  if (!share) return href;
+  return `${href}${href.includes("?") ? "&" : "?"}share=${encodeURIComponent(share)}`;
+}
+
 /** A path segment decoded, or as it came when it is not valid percent-encoding. */
 export function decodeSegment(segment: string): string {
   try {

@@ -9,6 +9,7 @@ const INPUTS = [
   "lib",
   "public",
   "next.config.ts",
+  "proxy.ts",
   "postcss.config.mjs",
   "package-lock.json",
   "prisma/schema.prisma",

@@ -54,8 +54,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (opts.mode === "start") {
       await ensureBuilt({ onStart: () => opts.say("build: sources changed, running next build") });
     }
-    const host = opts.env.HOST;
-    const appUrl = `http://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${opts.port}`;
+    const appUrl = appUrlOf(opts.env.HOST, opts.port);
     const next = startNext(opts, { DATABASE_URL: databaseUrl, SOURCES_FILE: sourcesPath });
     stops.push(() => stopChild(next));
     await waitForHttp(appUrl, next);
@@ -170,6 +169,7 @@ function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildP
       ADMIN_ADDRESSES: opts.env.ADMIN_ADDRESSES.join(","),
       SESSION_TTL_HOURS: String(opts.env.SESSION_TTL_HOURS),
       AUDIT_CHECKPOINT_EVERY: String(opts.env.AUDIT_CHECKPOINT_EVERY),
+      PUBLIC_READ: String(opts.env.PUBLIC_READ),
       ...(opts.env.APP_ORIGIN ? { APP_ORIGIN: opts.env.APP_ORIGIN } : {}),
       ...(opts.env.AUDIT_SIGNING_KEY ? { AUDIT_SIGNING_KEY: opts.env.AUDIT_SIGNING_KEY } : {}),
       NODE_ENV: opts.mode === "dev" ? "development" : "production",
@@ -179,6 +179,36 @@ function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildP
   // If this process dies before stopping it politely, do not leave the server behind.
   process.once("exit", () => child.kill("SIGTERM"));
   return child;
+}
+
+/**
+ * One more dashboard server (scripts/serve.ts) over an existing stack's database and data
+ * directory, with its own configuration: the browser tests run a private deployment
+ * (PUBLIC_READ=false) beside the public one this way. Serves the existing build.
+ */
+export async function startDashboard(args: {
+  env: Env;
+  dataDir: string;
+  port: number;
+  databaseUrl: string;
+}): Promise<{ appUrl: string; stop(): Promise<void> }> {
+  const opts: StackOptions = { ...args, mode: "start", say: () => {} };
+  const child = startNext(opts, {
+    DATABASE_URL: args.databaseUrl,
+    SOURCES_FILE: path.join(args.dataDir, "devnet", "sources.json"),
+  });
+  const appUrl = appUrlOf(args.env.HOST, args.port);
+  try {
+    await waitForHttp(appUrl, child);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { appUrl, stop: () => stopChild(child) };
+}
+
+function appUrlOf(host: string, port: number): string {
+  return `http://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${port}`;
 }
 
 /**

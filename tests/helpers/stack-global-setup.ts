@@ -14,6 +14,8 @@ declare module "vitest" {
     ingestRateLimit: number;
     /** The stack's DATA_DIR: the story's answer key is in devnet/story/manifest.json. */
     dataDir: string;
+    /** The stack's database, for tests that start a second server over it or set up rows. */
+    databaseUrl: string;
   }
 }
 
@@ -26,6 +28,7 @@ export default async function setup(project: TestProject) {
     project.provide("appUrl", "");
     project.provide("ingestRateLimit", 0);
     project.provide("dataDir", "");
+    project.provide("databaseUrl", "");
     return;
   }
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "provenance-e2e-"));
@@ -52,6 +55,7 @@ export default async function setup(project: TestProject) {
   project.provide("appUrl", stack.appUrl);
   project.provide("ingestRateLimit", ingestRateLimit);
   project.provide("dataDir", tmp);
+  project.provide("databaseUrl", stack.databaseUrl);
   return async () => {
     await stack.stop();
     await fs.rm(tmp, { recursive: true, force: true });

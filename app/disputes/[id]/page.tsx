@@ -12,33 +12,52 @@ import { listAuditEventsFor } from "@/lib/db/audit";
 import { buildDisputeBundle } from "@/lib/db/evidence-bundle";
 import { pageOrigin } from "@/lib/auth/origin";
 import { EvidencePanel } from "@/components/provenance/evidence-panel";
+import { ShareBanner } from "@/components/share/share-banner";
+import { SharePanel } from "@/components/share/share-panel";
+import { activeShareFor } from "@/lib/db/share-links";
 import { listIncidents } from "@/lib/db/incidents";
 import { formatUtc, shortHash } from "@/lib/web/format";
-import { disputeHref, incidentHref, inferenceHref, modelHref, outputHref } from "@/lib/web/links";
+import {
+  disputeHref,
+  incidentHref,
+  inferenceHref,
+  modelHref,
+  outputHref,
+  withShare,
+} from "@/lib/web/links";
 import { disputeSummary, linkMetadata } from "@/lib/web/summaries";
 import { loadDispute } from "./load";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string }> };
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ share?: string | string[] }>;
+};
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const d = await loadDispute((await params).id);
   return linkMetadata("Dispute", disputeSummary(d), disputeHref(d.id));
 }
 
-export default async function DisputePage({ params }: Props) {
+export default async function DisputePage({ params, searchParams }: Props) {
   const dispute = await loadDispute((await params).id);
+  // Opened through a share link: a banner, the token kept on the download, no write controls.
+  const shared = await activeShareFor((await searchParams).share, {
+    type: "dispute",
+    id: dispute.id,
+  });
   const [user, audit, bundle] = await Promise.all([
     currentUser(),
     listAuditEventsFor("dispute", dispute.id),
     pageOrigin().then((origin) => buildDisputeBundle(dispute.id, origin)),
   ]);
-  const role = user?.role ?? null;
+  const role = shared ? null : (user?.role ?? null);
   const operator = role !== null && hasRole(role, "operator");
   const incidents = operator ? await listIncidents({ limit: 200 }) : [];
   return (
     <>
+      {shared ? <ShareBanner expiresAt={shared.expiresAt} /> : null}
       <PageHeader title={`Dispute on output ${shortHash(dispute.outputHash)}`}>
         Opened by <span className="font-mono">{shortHash(dispute.openedBy, 6, 4)}</span> on{" "}
         {formatUtc(dispute.createdAt)}. Its thread and every status change are in the audit log.
@@ -46,10 +65,12 @@ export default async function DisputePage({ params }: Props) {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <DisputeThread dispute={dispute} />
-          <Card id="comment" title="Add to the thread">
-            <RoleNotice role={role} needs="auditor" action="comment" />
-            {role && hasRole(role, "auditor") ? <CommentForm disputeId={dispute.id} /> : null}
-          </Card>
+          {shared ? null : (
+            <Card id="comment" title="Add to the thread">
+              <RoleNotice role={role} needs="auditor" action="comment" />
+              {role && hasRole(role, "auditor") ? <CommentForm disputeId={dispute.id} /> : null}
+            </Card>
+          )}
         </div>
         <div className="space-y-6">
           <Card id="details" title="Dispute">
@@ -100,37 +121,39 @@ export default async function DisputePage({ params }: Props) {
               </dd>
             </dl>
           </Card>
-          <Card id="operator-actions" title="Decide">
-            <div className="space-y-5">
-              <RoleNotice
-                role={role}
-                needs="operator"
-                action="change the status or link an incident"
-              />
-              {operator ? (
-                <>
-                  <StatusForm
-                    key={dispute.status}
-                    disputeId={dispute.id}
-                    moves={dispute.allowedMoves}
-                  />
-                  <IncidentLinkForm
-                    key={dispute.incidentId ?? "none"}
-                    disputeId={dispute.id}
-                    linked={dispute.incidentId}
-                    incidents={incidents.map((i) => ({
-                      id: i.id,
-                      label: `${i.model} ${i.badVersion} (${i.status === "confirmed" ? "signed" : "proposed"}, ${formatUtc(i.createdAt).slice(0, 10)})`,
-                    }))}
-                  />
-                </>
-              ) : null}
-              <p className="text-xs text-slate-600">
-                Moves: open → under review → upheld or rejected; a decided dispute can be reopened
-                (back under review). Each needs a note.
-              </p>
-            </div>
-          </Card>
+          {shared ? null : (
+            <Card id="operator-actions" title="Decide">
+              <div className="space-y-5">
+                <RoleNotice
+                  role={role}
+                  needs="operator"
+                  action="change the status or link an incident"
+                />
+                {operator ? (
+                  <>
+                    <StatusForm
+                      key={dispute.status}
+                      disputeId={dispute.id}
+                      moves={dispute.allowedMoves}
+                    />
+                    <IncidentLinkForm
+                      key={dispute.incidentId ?? "none"}
+                      disputeId={dispute.id}
+                      linked={dispute.incidentId}
+                      incidents={incidents.map((i) => ({
+                        id: i.id,
+                        label: `${i.model} ${i.badVersion} (${i.status === "confirmed" ? "signed" : "proposed"}, ${formatUtc(i.createdAt).slice(0, 10)})`,
+                      }))}
+                    />
+                  </>
+                ) : null}
+                <p className="text-xs text-slate-600">
+                  Moves: open → under review → upheld or rejected; a decided dispute can be reopened
+                  (back under review). Each needs a note.
+                </p>
+              </div>
+            </Card>
+          )}
           <Card id="audit" title="Audit trail">
             {audit.length === 0 ? (
               <p className="text-sm text-slate-600">Nothing recorded.</p>
@@ -155,7 +178,15 @@ export default async function DisputePage({ params }: Props) {
         </div>
       </div>
       <div className="mt-6">
-        <EvidencePanel bundle={bundle} downloadHref={`/api/v1/disputes/${dispute.id}/bundle`} />
+        <EvidencePanel
+          bundle={bundle}
+          downloadHref={withShare(`/api/v1/disputes/${dispute.id}/bundle`, shared?.token)}
+        />
+        {shared ? null : (
+          <div className="mt-6">
+            <SharePanel scopeType="dispute" scopeId={dispute.id} />
+          </div>
+        )}
       </div>
     </>
   );

@@ -6,6 +6,8 @@ import { IncidentStatusBadge } from "@/components/incidents/status-badge";
 import { RecomputeButton } from "@/components/incidents/recompute-button";
 import { DownstreamTree } from "@/components/provenance/downstream-tree";
 import { EvidencePanel } from "@/components/provenance/evidence-panel";
+import { ShareBanner } from "@/components/share/share-banner";
+import { SharePanel } from "@/components/share/share-panel";
 import { Card, EmptyState } from "@/components/ui/card";
 import { Hash } from "@/components/ui/hash";
 import { PageHeader } from "@/components/ui/page-header";
@@ -15,22 +17,31 @@ import { listAuditEventsFor } from "@/lib/db/audit";
 import { compareBlastRadii, getBlastGraph } from "@/lib/db/blast-radius";
 import { buildIncidentBundle } from "@/lib/db/evidence-bundle";
 import type { IncidentDetail } from "@/lib/db/incidents";
+import { activeShareFor } from "@/lib/db/share-links";
 import { formatCount, formatOpg, formatUtc } from "@/lib/web/format";
-import { incidentHref, inferenceHref, modelHref } from "@/lib/web/links";
+import { incidentHref, inferenceHref, modelHref, withShare } from "@/lib/web/links";
 import { incidentSummary, linkMetadata } from "@/lib/web/summaries";
 import { loadIncident } from "./load";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string }> };
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ share?: string | string[] }>;
+};
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const i = await loadIncident((await params).id);
   return linkMetadata("Incident", incidentSummary(i), incidentHref(i.id));
 }
 
-export default async function IncidentPage({ params }: Props) {
+export default async function IncidentPage({ params, searchParams }: Props) {
   const incident = await loadIncident((await params).id);
+  // Opened through a share link: a banner, the token kept on downloads, no write controls.
+  const shared = await activeShareFor((await searchParams).share, {
+    type: "incident",
+    id: incident.id,
+  });
   const [latest, previous] = incident.blastRadii;
   const [graph, changes, audit, bundle] = await Promise.all([
     latest ? getBlastGraph(latest.id) : Promise.resolve([]),
@@ -42,6 +53,7 @@ export default async function IncidentPage({ params }: Props) {
   const superseded = incident.supersededById !== null;
   return (
     <>
+      {shared ? <ShareBanner expiresAt={shared.expiresAt} /> : null}
       <PageHeader title={`Rollback of ${incident.badVersion} on ${incident.model}`}>
         {incident.status === "proposed"
           ? "Proposed by the indexer from an on-chain revocation; an operator confirms it with a signed statement."
@@ -65,7 +77,7 @@ export default async function IncidentPage({ params }: Props) {
             <p>
               <IncidentStatusBadge status={incident.status} superseded={superseded} />
             </p>
-            {!superseded && incident.status === "proposed" ? (
+            {!shared && !superseded && incident.status === "proposed" ? (
               <Link
                 href={`/incidents/new?confirm=${incident.id}`}
                 className="inline-block rounded bg-indigo-700 px-3 py-1.5 font-medium text-white hover:bg-indigo-800"
@@ -73,7 +85,7 @@ export default async function IncidentPage({ params }: Props) {
                 Review and confirm
               </Link>
             ) : null}
-            {!superseded && incident.status === "confirmed" ? (
+            {!shared && !superseded && incident.status === "confirmed" ? (
               <Link
                 href={`/incidents/new?correct=${incident.id}`}
                 className="inline-block rounded border border-slate-300 px-3 py-1.5 hover:bg-slate-50"
@@ -101,6 +113,11 @@ export default async function IncidentPage({ params }: Props) {
           </div>
         </Card>
       </div>
+      {shared ? null : (
+        <div className="mt-4">
+          <SharePanel scopeType="incident" scopeId={incident.id} />
+        </div>
+      )}
       <section aria-labelledby="blast-title" className="mt-6 space-y-4">
         <div className="flex flex-wrap items-baseline gap-3">
           <h2 id="blast-title" className="text-xl font-semibold">
@@ -113,19 +130,25 @@ export default async function IncidentPage({ params }: Props) {
               </span>
               <a
                 className="text-sm text-indigo-700 underline"
-                href={`/api/v1/incidents/${incident.id}/blast-radius/export?format=csv`}
+                href={withShare(
+                  `/api/v1/incidents/${incident.id}/blast-radius/export?format=csv`,
+                  shared?.token,
+                )}
               >
                 CSV
               </a>
               <a
                 className="text-sm text-indigo-700 underline"
-                href={`/api/v1/incidents/${incident.id}/blast-radius/export?format=json`}
+                href={withShare(
+                  `/api/v1/incidents/${incident.id}/blast-radius/export?format=json`,
+                  shared?.token,
+                )}
               >
                 JSON
               </a>
             </>
           ) : null}
-          <RecomputeButton incidentId={incident.id} />
+          {shared ? null : <RecomputeButton incidentId={incident.id} />}
         </div>
         {!latest ? (
           <EmptyState title="Not computed yet">
@@ -278,7 +301,10 @@ export default async function IncidentPage({ params }: Props) {
       </div>
       {bundle ? (
         <div className="mt-6">
-          <EvidencePanel bundle={bundle} downloadHref={`/api/v1/incidents/${incident.id}/bundle`} />
+          <EvidencePanel
+            bundle={bundle}
+            downloadHref={withShare(`/api/v1/incidents/${incident.id}/bundle`, shared?.token)}
+          />
         </div>
       ) : null}
     </>

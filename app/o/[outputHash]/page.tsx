@@ -2,17 +2,23 @@ import type { Metadata } from "next";
 import { EvidencePanel } from "@/components/provenance/evidence-panel";
 import { OutputDisputes } from "@/components/disputes/output-disputes";
 import { ProvenanceCard } from "@/components/provenance/provenance-card";
+import { ShareBanner } from "@/components/share/share-banner";
+import { SharePanel } from "@/components/share/share-panel";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageOrigin } from "@/lib/auth/origin";
 import { buildOutputBundle } from "@/lib/db/evidence-bundle";
+import { activeShareFor } from "@/lib/db/share-links";
 import { shortHash } from "@/lib/web/format";
-import { outputHref } from "@/lib/web/links";
+import { outputHref, withShare } from "@/lib/web/links";
 import { linkMetadata, outputSummary } from "@/lib/web/summaries";
 import { loadOutput } from "./load";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ outputHash: string }> };
+type Props = {
+  params: Promise<{ outputHash: string }>;
+  searchParams: Promise<{ share?: string | string[] }>;
+};
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const output = await loadOutput((await params).outputHash);
@@ -24,12 +30,17 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 /** The permalink of an output: shareable, and stable across re-indexing and reorgs. */
-export default async function OutputPage({ params }: Props) {
+export default async function OutputPage({ params, searchParams }: Props) {
   const output = await loadOutput((await params).outputHash);
   const bundle = await buildOutputBundle(output.outputHash, await pageOrigin());
   const many = output.inferences.length > 1;
+  const shared = await activeShareFor((await searchParams).share, {
+    type: "output",
+    id: output.outputHash,
+  });
   return (
     <>
+      {shared ? <ShareBanner expiresAt={shared.expiresAt} /> : null}
       <PageHeader title="Output provenance">
         <span className="font-mono break-all">{output.outputHash}</span>
         {many ? ` was produced by ${output.inferences.length} inferences; each is shown.` : null}
@@ -44,8 +55,9 @@ export default async function OutputPage({ params }: Props) {
         <OutputDisputes outputHash={output.outputHash} />
         <EvidencePanel
           bundle={bundle}
-          downloadHref={`/api/v1/outputs/${output.outputHash}/bundle`}
+          downloadHref={withShare(`/api/v1/outputs/${output.outputHash}/bundle`, shared?.token)}
         />
+        {shared ? null : <SharePanel scopeType="output" scopeId={output.outputHash} />}
       </div>
     </>
   );
