@@ -221,6 +221,50 @@ describe.skipIf(!browserAvailable())("share links on a private deployment, in Ch
     expect(await recompute.json()).toMatchObject({ error: "read_only" });
   });
 
+  it("a dispute link opens the dispute read-only with its bundle, and not its output", async () => {
+    const admin = await newPage(TEST_ADMIN);
+    await admin.goto(`${appUrl}/o/${outputs[1]}`);
+    await admin.getByRole("button", { name: "Sign in" }).click();
+    await admin.getByRole("button", { name: /test wallet/ }).click();
+    await admin.getByTestId("signed-in-address").waitFor();
+    const opened = await admin.evaluate(async (outputHash) => {
+      const res = await fetch("/api/v1/disputes", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ outputHash, reason: "Shared with the counterparty." }),
+      });
+      return (await res.json()) as { dispute: { id: string } };
+    }, outputs[1]);
+    const id = opened.dispute.id;
+    await admin.goto(`${appUrl}/disputes/${id}`);
+    const panel = admin.getByTestId("share-panel");
+    await panel.getByLabel("Expires after").selectOption({ label: "1 day" });
+    await panel.getByRole("button", { name: "Create link" }).click();
+    const shared = new URL(await panel.getByTestId("share-url").inputValue());
+    expect(shared.pathname).toBe(`/disputes/${id}`);
+    const token = shared.searchParams.get("share")!;
+
+    const visitor = await newPage();
+    expect(await open(visitor, `${shared.pathname}${shared.search}`)).toBe(200);
+    await visitor.getByTestId("share-banner").waitFor();
+    await visitor.getByText("Shared with the counterparty.").first().waitFor();
+    expect(await visitor.getByRole("button", { name: /comment/i }).count()).toBe(0);
+    await visitor.getByRole("button", { name: "Verify in your browser" }).click();
+    expect(await visitor.getByTestId("verify-summary").innerText()).toMatch(
+      /^All \d+ checkable claims pass/,
+    );
+    const href = await visitor
+      .getByRole("link", { name: "Download the evidence bundle (JSON)" })
+      .getAttribute("href");
+    expect(href).toBe(`/api/v1/disputes/${id}/bundle?share=${token}`);
+    const bundle = await fetch(`${privateUrl}${href}`);
+    expect(bundle.status).toBe(200);
+    expect(((await bundle.json()) as { subject: { id: string } }).subject.id).toBe(id);
+    // The dispute's own output is another scope.
+    expect(await open(visitor, `/o/${outputs[1]}?share=${token}`)).toBe(403);
+    expect(await visitor.getByTestId("signature-status").count()).toBe(0);
+  });
+
   it("an expired link answers a 410 page, and a made-up one a 404 page", async () => {
     const token = crypto.randomBytes(32).toString("base64url");
     await pool.query(
