@@ -5,6 +5,7 @@ import { signIn, TEST_ORIGIN } from "../helpers/auth";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { callGet, callRoute, pointAppAtDatabase } from "../helpers/route";
 import { hash32 } from "./schema-fixtures";
+import { nothingWritten } from "../helpers/writes";
 
 const admin = privateKeyToAccount(generatePrivateKey());
 const operator = privateKeyToAccount(generatePrivateKey());
@@ -71,18 +72,7 @@ async function writes() {
   return row;
 }
 
-async function expectNothingWritten(
-  action: () => Promise<{ status: number; json: Record<string, unknown> }>,
-  status: number,
-  message?: RegExp,
-) {
-  const before = await writes();
-  const res = await action();
-  expect(res.status, JSON.stringify(res.json)).toBe(status);
-  if (message) expect(String(res.json.message)).toMatch(message);
-  expect(await writes()).toEqual(before);
-  return res;
-}
+const expectNothingWritten = nothingWritten(writes);
 
 const auditFor = (id: string) =>
   sql<{ action: string; actor: string; payload: Record<string, unknown> }>(

@@ -8,6 +8,7 @@ import { signIn, siweMessage, TEST_ORIGIN } from "../helpers/auth";
 import { callGet, callRoute } from "../helpers/route";
 import { playStoryIntoTestDatabase, type PlayedStory } from "../helpers/story";
 import { v110BlastAnswer } from "../helpers/story-answer-key";
+import { nothingWritten } from "../helpers/writes";
 
 const SEED = process.env.OPERATORS_SEED ?? "operators";
 const REQUESTS = Number(process.env.OPERATORS_REQUESTS ?? 160);
@@ -56,18 +57,7 @@ async function writes() {
   return row;
 }
 
-async function expectNothingWritten(
-  action: () => Promise<{ status: number; json: Record<string, unknown> }>,
-  status: number,
-  message?: RegExp,
-) {
-  const before = await writes();
-  const res = await action();
-  expect(res.status, JSON.stringify(res.json)).toBe(status);
-  if (message) expect(String(res.json.message)).toMatch(message);
-  expect(await writes()).toEqual(before);
-  return res;
-}
+const expectNothingWritten = nothingWritten(writes);
 
 const post = <C>(
   handler: (request: Request, context: C) => Promise<Response>,

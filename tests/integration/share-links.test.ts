@@ -4,6 +4,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { signIn, TEST_ORIGIN } from "../helpers/auth";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { callRoute, pointAppAtDatabase } from "../helpers/route";
+import { nothingWritten } from "../helpers/writes";
 
 const auditor = privateKeyToAccount(generatePrivateKey());
 const viewer = privateKeyToAccount(generatePrivateKey());
@@ -46,18 +47,7 @@ async function writes() {
   return row;
 }
 
-async function expectNothingWritten(
-  action: () => Promise<{ status: number; json: Record<string, unknown> }>,
-  status: number,
-  message?: RegExp,
-) {
-  const before = await writes();
-  const res = await action();
-  expect(res.status, JSON.stringify(res.json)).toBe(status);
-  if (message) expect(String(res.json.message)).toMatch(message);
-  expect(await writes()).toEqual(before);
-  return res;
-}
+const expectNothingWritten = nothingWritten(writes);
 
 const create = (body: unknown, cookie = cookies.auditor, headers: Record<string, string> = {}) =>
   callRoute(r.links.POST, {
