@@ -86,17 +86,7 @@ export function StatusForm(props: { disputeId: string; moves: DisputeStatus[] })
           ))}
         </select>
       </label>
-      <label className="block text-sm font-medium">
-        Note on the change (required)
-        <textarea
-          className={FIELD}
-          rows={3}
-          required
-          maxLength={MAX_DISPUTE_TEXT_CHARS}
-          value={note}
-          onChange={(e) => setNote(e.target.value)}
-        />
-      </label>
+      <NoteField label="Note on the change (required)" rows={3} value={note} onChange={setNote} />
       <div className="flex items-center gap-3">
         <button type="submit" className={BUTTON} disabled={busy || !status || !note.trim()}>
           {busy ? "Saving…" : "Change status"}
@@ -104,6 +94,28 @@ export function StatusForm(props: { disputeId: string; moves: DisputeStatus[] })
         <InlineError message={error} />
       </div>
     </form>
+  );
+}
+
+/** The required note an operator writes with each decision. */
+function NoteField(props: {
+  label: string;
+  rows: number;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="block text-sm font-medium">
+      {props.label}
+      <textarea
+        className={FIELD}
+        rows={props.rows}
+        required
+        maxLength={MAX_DISPUTE_TEXT_CHARS}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
   );
 }
 
@@ -146,17 +158,7 @@ export function IncidentLinkForm(props: {
           ))}
         </select>
       </label>
-      <label className="block text-sm font-medium">
-        Note on the link (required)
-        <textarea
-          className={FIELD}
-          rows={2}
-          required
-          maxLength={MAX_DISPUTE_TEXT_CHARS}
-          value={note}
-          onChange={(e) => setNote(e.target.value)}
-        />
-      </label>
+      <NoteField label="Note on the link (required)" rows={2} value={note} onChange={setNote} />
       <div className="flex items-center gap-3">
         <button
           type="submit"

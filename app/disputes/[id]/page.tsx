@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CommentForm, IncidentLinkForm, StatusForm } from "@/components/disputes/dispute-forms";
+import { AuditTrail } from "@/components/audit/audit-trail";
 import { RoleNotice } from "@/components/disputes/role-notice";
 import { DisputeStatusBadge } from "@/components/disputes/status-badge";
 import { DisputeThread } from "@/components/disputes/thread";
@@ -154,27 +155,7 @@ export default async function DisputePage({ params, searchParams }: Props) {
               </div>
             </Card>
           )}
-          <Card id="audit" title="Audit trail">
-            {audit.length === 0 ? (
-              <p className="text-sm text-slate-600">Nothing recorded.</p>
-            ) : (
-              <ol className="space-y-1 text-sm">
-                {audit.map((a) => (
-                  <li key={a.seq}>
-                    <Link
-                      href={`/audit?before=${Number(a.seq) + 1}`}
-                      className="font-mono text-xs text-indigo-700 underline"
-                    >
-                      #{a.seq}
-                    </Link>{" "}
-                    {a.action} by{" "}
-                    <span className="font-mono text-xs">{shortHash(a.actor, 6, 4)}</span>,{" "}
-                    {formatUtc(a.occurredAt)}
-                  </li>
-                ))}
-              </ol>
-            )}
-          </Card>
+          <AuditTrail entries={audit} empty="Nothing recorded." />
         </div>
       </div>
       <div className="mt-6">

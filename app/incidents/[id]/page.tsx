@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AuditTrail } from "@/components/audit/audit-trail";
 import { BlastChart } from "@/components/incidents/blast-chart";
 import { BlastTables } from "@/components/incidents/blast-tables";
 import { IncidentStatusBadge } from "@/components/incidents/status-badge";
@@ -276,28 +277,10 @@ export default async function IncidentPage({ params, searchParams }: Props) {
             </>
           )}
         </Card>
-        <Card id="audit" title="Audit trail">
-          {audit.length === 0 ? (
-            <p className="text-sm text-slate-600">
-              No human action on this incident yet (proposals come from the indexer).
-            </p>
-          ) : (
-            <ol className="space-y-1 text-sm">
-              {audit.map((a) => (
-                <li key={a.seq}>
-                  <Link
-                    href={`/audit?before=${Number(a.seq) + 1}`}
-                    className="font-mono text-xs text-indigo-700 underline"
-                  >
-                    #{a.seq}
-                  </Link>{" "}
-                  {a.action} by <span className="font-mono text-xs">{a.actor}</span>,{" "}
-                  {formatUtc(a.occurredAt)}
-                </li>
-              ))}
-            </ol>
-          )}
-        </Card>
+        <AuditTrail
+          entries={audit}
+          empty="No human action on this incident yet (proposals come from the indexer)."
+        />
       </div>
       {bundle ? (
         <div className="mt-6">
