@@ -5,7 +5,7 @@ import { Card, StatusBadge } from "@/components/ui/card";
 import { Hash } from "@/components/ui/hash";
 import { Time } from "@/components/ui/time";
 import { formatCount, formatOpg } from "@/lib/web/format";
-import { modelHref, outputHref } from "@/lib/web/links";
+import { modelHref, outputHref, withShare } from "@/lib/web/links";
 import { DownstreamTree } from "./downstream-tree";
 
 const CHAIN_NAMES: Record<number, string> = {
@@ -36,7 +36,14 @@ const SIGNATURE_TEXT: Record<string, string> = {
  * that version was live, the signature and its check, the settlement and proof, the payment,
  * and the agent actions that depended on it.
  */
-export function ProvenanceCard({ inference: i }: { inference: InferenceDetail }) {
+export function ProvenanceCard({
+  inference: i,
+  share,
+}: {
+  inference: InferenceDetail;
+  /** The share token the page was opened with: kept on the link to the output (in its scope). */
+  share?: string;
+}) {
   const idBase = `inf-${i.id}`;
   return (
     <div className="space-y-4">
@@ -154,7 +161,11 @@ export function ProvenanceCard({ inference: i }: { inference: InferenceDetail })
             <Hash value={i.inputHash} label="input hash" />
           </Row>
           <Row label="Output hash">
-            <Hash value={i.outputHash} label="output hash" href={outputHref(i.outputHash)} />
+            <Hash
+              value={i.outputHash}
+              label="output hash"
+              href={withShare(outputHref(i.outputHash), share)}
+            />
           </Row>
           <Row label="Signature">
             <span className="flex flex-col gap-1">

@@ -43,7 +43,7 @@ export default async function InferencePage({ params, searchParams }: Props) {
         settlement, the payment, and every agent action that depended on it.
       </PageHeader>
       <div className="space-y-10">
-        <ProvenanceCard inference={inference} />
+        <ProvenanceCard inference={inference} share={shared?.token} />
         <EvidencePanel
           bundle={bundle}
           downloadHref={withShare(`/api/v1/outputs/${inference.outputHash}/bundle`, shared?.token)}

@@ -49,7 +49,7 @@ export default async function OutputPage({ params, searchParams }: Props) {
         {output.inferences.map((i) => (
           <section key={i.id} aria-label={`Inference ${i.id}`}>
             {many ? <h2 className="mb-2 text-lg font-semibold">Inference {i.id}</h2> : null}
-            <ProvenanceCard inference={i} />
+            <ProvenanceCard inference={i} share={shared?.token} />
           </section>
         ))}
         <OutputDisputes outputHash={output.outputHash} />
