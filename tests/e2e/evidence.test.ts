@@ -81,6 +81,24 @@ describe.skipIf(!browserAvailable())(
       expect(await seriousAxeViolations(page)).toEqual([]);
     });
 
+    it("a permalink to nothing answers 404 (a dead link is not a 200), a live one 200", async () => {
+      const uuid = "8f0d7a2e-4f7b-4d8e-9c3c-1d2e3f4a5b6c";
+      for (const dead of [
+        `/o/0x${"ab".repeat(32)}`,
+        "/o/0x12",
+        `/inferences/nope`,
+        `/incidents/${uuid}`,
+        `/disputes/${uuid}`,
+      ]) {
+        const res = await fetch(`${appUrl}${dead}`);
+        expect(res.status, dead).toBe(404);
+        expect(await res.text()).toMatch(/Nothing here/);
+      }
+      for (const live of [`/o/${outputHash}`, `/inferences/${encodeURIComponent(inferenceId)}`]) {
+        expect((await fetch(`${appUrl}${live}`)).status, live).toBe(200);
+      }
+    });
+
     it("the download link serves the same bundle, and the inference permalink shows it too", async () => {
       await page.goto(`${appUrl}/inferences/${encodeURIComponent(inferenceId)}`);
       const link = page.getByRole("link", { name: "Download the evidence bundle (JSON)" });

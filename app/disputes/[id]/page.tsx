@@ -12,7 +12,7 @@ import { currentUser } from "@/lib/auth/session";
 import { listAuditEventsFor } from "@/lib/db/audit";
 import { buildDisputeBundle } from "@/lib/db/evidence-bundle";
 import { pageOrigin } from "@/lib/auth/origin";
-import { EvidencePanel } from "@/components/provenance/evidence-panel";
+import { EvidenceSection } from "@/components/provenance/evidence-section";
 import { ShareBanner } from "@/components/share/share-banner";
 import { SharePanel } from "@/components/share/share-panel";
 import { activeShareFor } from "@/lib/db/share-links";
@@ -48,10 +48,10 @@ export default async function DisputePage({ params, searchParams }: Props) {
     type: "dispute",
     id: dispute.id,
   });
-  const [user, audit, bundle] = await Promise.all([
+  const [user, audit, origin] = await Promise.all([
     currentUser(),
     listAuditEventsFor("dispute", dispute.id),
-    pageOrigin().then((origin) => buildDisputeBundle(dispute.id, origin)),
+    pageOrigin(),
   ]);
   const role = shared ? null : (user?.role ?? null);
   const operator = role !== null && hasRole(role, "operator");
@@ -159,8 +159,8 @@ export default async function DisputePage({ params, searchParams }: Props) {
         </div>
       </div>
       <div className="mt-6">
-        <EvidencePanel
-          bundle={bundle}
+        <EvidenceSection
+          build={() => buildDisputeBundle(dispute.id, origin)}
           downloadHref={withShare(`/api/v1/disputes/${dispute.id}/bundle`, shared?.token)}
         />
         {shared ? null : (

@@ -6,7 +6,7 @@ import { BlastTables } from "@/components/incidents/blast-tables";
 import { IncidentStatusBadge } from "@/components/incidents/status-badge";
 import { RecomputeButton } from "@/components/incidents/recompute-button";
 import { DownstreamTree } from "@/components/provenance/downstream-tree";
-import { EvidencePanel } from "@/components/provenance/evidence-panel";
+import { EvidenceSection } from "@/components/provenance/evidence-section";
 import { ShareBanner } from "@/components/share/share-banner";
 import { SharePanel } from "@/components/share/share-panel";
 import { Card, EmptyState } from "@/components/ui/card";
@@ -44,12 +44,11 @@ export default async function IncidentPage({ params, searchParams }: Props) {
     id: incident.id,
   });
   const [latest, previous] = incident.blastRadii;
-  const [graph, changes, audit, bundle] = await Promise.all([
+  const [graph, changes, audit, origin] = await Promise.all([
     latest ? getBlastGraph(latest.id) : Promise.resolve([]),
     latest && previous ? compareBlastRadii(latest.id, previous.id) : Promise.resolve(null),
     listAuditEventsFor("incident", incident.id),
-    // Note: a proposal has no signed statement yet, so nothing to bundle.
-    incident.signature ? buildIncidentBundle(incident.id, await pageOrigin()) : null,
+    pageOrigin(),
   ]);
   const superseded = incident.supersededById !== null;
   return (
@@ -282,10 +281,11 @@ export default async function IncidentPage({ params, searchParams }: Props) {
           empty="No human action on this incident yet (proposals come from the indexer)."
         />
       </div>
-      {bundle ? (
+      {/* A proposal has no signed statement yet, so nothing to bundle. */}
+      {incident.signature ? (
         <div className="mt-6">
-          <EvidencePanel
-            bundle={bundle}
+          <EvidenceSection
+            build={() => buildIncidentBundle(incident.id, origin)}
             downloadHref={withShare(`/api/v1/incidents/${incident.id}/bundle`, shared?.token)}
           />
         </div>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { EvidencePanel } from "@/components/provenance/evidence-panel";
+import { EvidenceSection } from "@/components/provenance/evidence-section";
 import { ProvenanceCard } from "@/components/provenance/provenance-card";
 import { ShareBanner } from "@/components/share/share-banner";
 import { PageHeader } from "@/components/ui/page-header";
@@ -34,7 +34,7 @@ export default async function InferencePage({ params, searchParams }: Props) {
     type: "output",
     id: inference.outputHash,
   });
-  const bundle = await buildOutputBundle(inference.outputHash, await pageOrigin());
+  const origin = await pageOrigin();
   return (
     <>
       {shared ? <ShareBanner expiresAt={shared.expiresAt} /> : null}
@@ -44,8 +44,8 @@ export default async function InferencePage({ params, searchParams }: Props) {
       </PageHeader>
       <div className="space-y-10">
         <ProvenanceCard inference={inference} share={shared?.token} />
-        <EvidencePanel
-          bundle={bundle}
+        <EvidenceSection
+          build={() => buildOutputBundle(inference.outputHash, origin)}
           downloadHref={withShare(`/api/v1/outputs/${inference.outputHash}/bundle`, shared?.token)}
         />
       </div>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { EvidencePanel } from "@/components/provenance/evidence-panel";
+import { EvidenceSection } from "@/components/provenance/evidence-section";
 import { OutputDisputes } from "@/components/disputes/output-disputes";
 import { ProvenanceCard } from "@/components/provenance/provenance-card";
 import { ShareBanner } from "@/components/share/share-banner";
@@ -32,7 +32,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** The permalink of an output: shareable, and stable across re-indexing and reorgs. */
 export default async function OutputPage({ params, searchParams }: Props) {
   const output = await loadOutput((await params).outputHash);
-  const bundle = await buildOutputBundle(output.outputHash, await pageOrigin());
+  const origin = await pageOrigin();
   const many = output.inferences.length > 1;
   const shared = await activeShareFor((await searchParams).share, {
     type: "output",
@@ -53,8 +53,8 @@ export default async function OutputPage({ params, searchParams }: Props) {
           </section>
         ))}
         <OutputDisputes outputHash={output.outputHash} />
-        <EvidencePanel
-          bundle={bundle}
+        <EvidenceSection
+          build={() => buildOutputBundle(output.outputHash, origin)}
           downloadHref={withShare(`/api/v1/outputs/${output.outputHash}/bundle`, shared?.token)}
         />
         {shared ? null : <SharePanel scopeType="output" scopeId={output.outputHash} />}
