@@ -41,12 +41,12 @@ export async function buildOutputBundle(
       `No indexed inference produced output ${outputHash}, so there is no evidence to bundle.`,
     );
   }
-  const incidentIds = await incidentsCovering(pool, outputHash);
-  const disputeIds = await idsOf(
-    pool,
-    "SELECT id::text FROM dispute WHERE output_hash = $1 ORDER BY created_at",
-    [outputHash],
-  );
+  const [incidentIds, disputeIds] = await Promise.all([
+    incidentsCovering(pool, outputHash),
+    idsOf(pool, "SELECT id::text FROM dispute WHERE output_hash = $1 ORDER BY created_at", [
+      outputHash,
+    ]),
+  ]);
   return assemble(
     pool,
     origin,
@@ -135,10 +135,11 @@ async function assemble(
     disputeIds: string[];
   },
 ): Promise<EvidenceBundle> {
-  const incidents = await loadIncidents(pool, parts.incidentIds, origin);
-  const disputes = await loadDisputes(pool, parts.disputeIds, origin);
-  const agentActions = await loadAgentActions(pool, [
-    ...new Set(parts.outputs.map((o) => o.outputHash)),
+  // Independent reads, one pooled connection each.
+  const [incidents, disputes, agentActions] = await Promise.all([
+    loadIncidents(pool, parts.incidentIds, origin),
+    loadDisputes(pool, parts.disputeIds, origin),
+    loadAgentActions(pool, [...new Set(parts.outputs.map((o) => o.outputHash))]),
   ]);
   const audit = await loadAudit(pool, [
     ...incidents.map((i) => ({ type: "incident", id: i.id })),
