@@ -1,11 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { InferencePage } from "@/lib/api/schemas/inferences";
 import { seriousAxeViolations } from "../helpers/axe";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 import { TEST_ADMIN, TEST_VIEWER } from "../helpers/test-wallets";
+import { ogRpcUrl, signInWithTestWallet, walletPage } from "../helpers/wallet-browser";
 
 /**
  * Anvil's default accounts 3 and 4 (anvil signs for them): an auditor and an operator of
@@ -25,25 +24,13 @@ describe.skipIf(!browserAvailable())("disputes in Chromium", () => {
   const contexts: BrowserContext[] = [];
   const pages = {} as Record<"admin" | "auditor" | "operator" | "viewer", Page>;
 
-  /** A browser with wagmi's mock connector holding `account` (anvil signs for it). */
-  async function walletPage(account: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    await context.addInitScript(
-      ({ account, rpcUrl }) => {
-        window.__PROVENANCE_MOCK_WALLET__ = { accounts: [account as `0x${string}`], rpcUrl };
-      },
-      { account, rpcUrl: ogRpc },
-    );
-    return context.newPage();
-  }
+  const walletPageFor = (account: string) =>
+    walletPage(browser, contexts, { account, rpcUrl: ogRpc });
 
   async function signedIn(account: string): Promise<Page> {
-    const page = await walletPage(account);
+    const page = await walletPageFor(account);
     await page.goto(`${appUrl}/disputes`);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("button", { name: /test wallet/ }).click();
-    await page.getByTestId("signed-in-address").waitFor({ timeout: 20_000 });
+    await signInWithTestWallet(page);
     return page;
   }
 
@@ -71,10 +58,7 @@ describe.skipIf(!browserAvailable())("disputes in Chromium", () => {
 
   beforeAll(async () => {
     const dataDir = inject("dataDir");
-    const sources = JSON.parse(
-      fs.readFileSync(path.join(dataDir, "devnet", "sources.json"), "utf8"),
-    ) as { chainId: number; rpcUrl: string }[];
-    ogRpc = sources.find((s) => s.chainId === 10740)!.rpcUrl;
+    ogRpc = ogRpcUrl(dataDir);
     browser = await launchBrowser();
     // The story's evidence is indexed by the time the stack is up; wait for one inference.
     const deadline = Date.now() + 120_000;

@@ -10,6 +10,7 @@ import { seriousAxeViolations } from "../helpers/axe";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 import { TEST_ADMIN, TEST_OPERATOR, TEST_VIEWER } from "../helpers/test-wallets";
 import { v110BlastAnswer } from "../helpers/story-answer-key";
+import { ogRpcUrl, signInWithTestWallet, walletPage } from "../helpers/wallet-browser";
 
 const GPT = "llm:openai/gpt-4.1";
 const XSS = `<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> v1.1.0 gave wrong answers`;
@@ -21,24 +22,12 @@ describe.skipIf(!browserAvailable())("operators mark the v1.1.0 rollback in Chro
   let ogRpc: string;
   const contexts: BrowserContext[] = [];
 
-  /** A browser with wagmi's mock connector holding `account` (anvil signs for it). */
-  async function walletPage(account: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    await context.addInitScript(
-      ({ account, rpcUrl }) => {
-        window.__PROVENANCE_MOCK_WALLET__ = { accounts: [account as `0x${string}`], rpcUrl };
-      },
-      { account, rpcUrl: ogRpc },
-    );
-    return context.newPage();
-  }
+  const walletPageFor = (account: string) =>
+    walletPage(browser, contexts, { account, rpcUrl: ogRpc });
 
   async function signIn(page: Page) {
     await page.goto(`${appUrl}/incidents`);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("button", { name: /test wallet/ }).click();
-    await page.getByTestId("signed-in-address").waitFor({ timeout: 20_000 });
+    await signInWithTestWallet(page);
   }
 
   beforeAll(async () => {
@@ -46,10 +35,7 @@ describe.skipIf(!browserAvailable())("operators mark the v1.1.0 rollback in Chro
     manifest = JSON.parse(
       fs.readFileSync(path.join(dataDir, "devnet", "story", "manifest.json"), "utf8"),
     );
-    const sources = JSON.parse(
-      fs.readFileSync(path.join(dataDir, "devnet", "sources.json"), "utf8"),
-    ) as { chainId: number; rpcUrl: string }[];
-    ogRpc = sources.find((s) => s.chainId === 10740)!.rpcUrl;
+    ogRpc = ogRpcUrl(dataDir);
     browser = await launchBrowser();
     // The indexer proposes the incidents once it has linked the revocation.
     const deadline = Date.now() + 120_000;
@@ -68,11 +54,11 @@ describe.skipIf(!browserAvailable())("operators mark the v1.1.0 rollback in Chro
   });
 
   it("an admin makes a signed-in viewer an operator, who confirms the rollback and sees its blast radius", async () => {
-    const operator = await walletPage(TEST_OPERATOR);
+    const operator = await walletPageFor(TEST_OPERATOR);
     await signIn(operator);
     expect(await operator.getByText("viewer", { exact: true }).count()).toBe(1);
 
-    const admin = await walletPage(TEST_ADMIN);
+    const admin = await walletPageFor(TEST_ADMIN);
     await signIn(admin);
     await admin.getByRole("link", { name: "Roles" }).click();
     await admin.waitForURL(/\/users$/);
@@ -149,7 +135,7 @@ describe.skipIf(!browserAvailable())("operators mark the v1.1.0 rollback in Chro
   });
 
   it("a viewer can review but not sign, and a cross-site POST changes nothing", async () => {
-    const viewer = await walletPage(TEST_VIEWER);
+    const viewer = await walletPageFor(TEST_VIEWER);
     await signIn(viewer);
     await viewer.goto(`${appUrl}/incidents/new`);
     await expect

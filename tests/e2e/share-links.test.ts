@@ -1,6 +1,4 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -10,6 +8,7 @@ import { startDashboard } from "@/scripts/lib/stack";
 import { seriousAxeViolations } from "../helpers/axe";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 import { TEST_ADMIN } from "../helpers/test-wallets";
+import { ogRpcUrl, signInWithTestWallet, walletPage } from "../helpers/wallet-browser";
 
 describe.skipIf(!browserAvailable())("share links on a private deployment, in Chromium", () => {
   const appUrl = inject("appUrl");
@@ -21,19 +20,8 @@ describe.skipIf(!browserAvailable())("share links on a private deployment, in Ch
   let outputs: [string, string];
   const contexts: BrowserContext[] = [];
 
-  async function newPage(account?: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    if (account) {
-      await context.addInitScript(
-        ({ account, rpcUrl }) => {
-          window.__PROVENANCE_MOCK_WALLET__ = { accounts: [account as `0x${string}`], rpcUrl };
-        },
-        { account, rpcUrl: ogRpc },
-      );
-    }
-    return context.newPage();
-  }
+  const newPage = (account?: string) =>
+    walletPage(browser, contexts, account ? { account, rpcUrl: ogRpc } : undefined);
 
   /** Opens a page on the private server and answers its HTTP status. */
   async function open(page: Page, pathAndQuery: string): Promise<number> {
@@ -43,10 +31,7 @@ describe.skipIf(!browserAvailable())("share links on a private deployment, in Ch
 
   beforeAll(async () => {
     const dataDir = inject("dataDir");
-    const sources = JSON.parse(
-      fs.readFileSync(path.join(dataDir, "devnet", "sources.json"), "utf8"),
-    ) as { chainId: number; rpcUrl: string }[];
-    ogRpc = sources.find((s) => s.chainId === 10740)!.rpcUrl;
+    ogRpc = ogRpcUrl(dataDir);
     pool = new pg.Pool({ connectionString: inject("databaseUrl"), max: 2 });
     // Two distinct indexed outputs from the story (the indexer may still be linking).
     const deadline = Date.now() + 120_000;
@@ -105,9 +90,7 @@ describe.skipIf(!browserAvailable())("share links on a private deployment, in Ch
   it("signing in on the private deployment's refusal page opens it", async () => {
     const page = await newPage(TEST_ADMIN);
     expect(await open(page, `/o/${outputs[1]}`)).toBe(401);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("button", { name: /test wallet/ }).click();
-    await page.getByTestId("signed-in-address").waitFor({ timeout: 20_000 });
+    await signInWithTestWallet(page);
     await page.getByTestId("signature-status").first().waitFor();
     expect(await open(page, "/audit")).toBe(200);
   });
@@ -116,9 +99,7 @@ describe.skipIf(!browserAvailable())("share links on a private deployment, in Ch
     // The admin (auditor and more) creates the link on the public deployment's page.
     const admin = await newPage(TEST_ADMIN);
     await admin.goto(`${appUrl}/o/${outputs[0]}`);
-    await admin.getByRole("button", { name: "Sign in" }).click();
-    await admin.getByRole("button", { name: /test wallet/ }).click();
-    await admin.getByTestId("signed-in-address").waitFor({ timeout: 20_000 });
+    await signInWithTestWallet(admin);
     const panel = admin.getByTestId("share-panel");
     await panel.getByLabel("Expires after").selectOption({ label: "1 day" });
     await panel.getByRole("button", { name: "Create link" }).click();
@@ -190,8 +171,7 @@ describe.skipIf(!browserAvailable())("share links on a private deployment, in Ch
     }
     const admin = await newPage(TEST_ADMIN);
     await admin.goto(`${appUrl}/incidents/${incidentId}`);
-    await admin.getByRole("button", { name: "Sign in" }).click();
-    await admin.getByRole("button", { name: /test wallet/ }).click();
+    await signInWithTestWallet(admin);
     const panel = admin.getByTestId("share-panel");
     await panel.getByLabel("Expires after").selectOption({ label: "1 hour" });
     await panel.getByRole("button", { name: "Create link" }).click();
@@ -224,9 +204,7 @@ describe.skipIf(!browserAvailable())("share links on a private deployment, in Ch
   it("a dispute link opens the dispute read-only with its bundle, and not its output", async () => {
     const admin = await newPage(TEST_ADMIN);
     await admin.goto(`${appUrl}/o/${outputs[1]}`);
-    await admin.getByRole("button", { name: "Sign in" }).click();
-    await admin.getByRole("button", { name: /test wallet/ }).click();
-    await admin.getByTestId("signed-in-address").waitFor();
+    await signInWithTestWallet(admin);
     const opened = await admin.evaluate(async (outputHash) => {
       const res = await fetch("/api/v1/disputes", {
         method: "POST",
