@@ -11,6 +11,7 @@ import { CLAIM_KINDS, type Claim, type ClaimKind } from "@/lib/evidence/verify-b
 import { signIn, TEST_ORIGIN } from "../helpers/auth";
 import { callGet, callRoute } from "../helpers/route";
 import { playStoryIntoTestDatabase, type PlayedStory } from "../helpers/story";
+import { flipChar } from "../helpers/flip";
 
 const SEED = process.env.BUNDLE_SEED ?? "bundles";
 const REQUESTS = Number(process.env.BUNDLE_REQUESTS ?? 160);
@@ -40,21 +41,6 @@ async function verify(bundle: unknown, withChain = true): Promise<Claim[]> {
   if (!withChain) return claims;
   const { verifyBundleOnChain } = await import("@/lib/evidence/verify-bundle-onchain");
   return [...claims, ...(await verifyBundleOnChain(parsed.bundle, rpcUrls))];
-}
-
-/** Changes the character at `index` of a string to another of its kind: one byte of the file. */
-function flipChar(text: string, index: number): string {
-  const c = text[index]!;
-  const next = /[0-9a-f]/.test(c)
-    ? "0123456789abcdef"[(parseInt(c, 16) + 1) % 16]!
-    : /[A-Za-z]/.test(c)
-      ? c === "z" || c === "Z"
-        ? String.fromCharCode(c.charCodeAt(0) - 1)
-        : String.fromCharCode(c.charCodeAt(0) + 1)
-      : c === "9"
-        ? "8"
-        : String.fromCharCode(c.charCodeAt(0) + 1);
-  return text.slice(0, index) + next + text.slice(index + 1);
 }
 
 beforeAll(async () => {

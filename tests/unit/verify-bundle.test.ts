@@ -26,6 +26,7 @@ import {
   type TeeChatRequest,
 } from "@/lib/evidence/tee-hash";
 import { CLAIM_KINDS, parseBundle, verifyBundle, type Claim } from "@/lib/evidence/verify-bundle";
+import { flipChar } from "../helpers/flip";
 
 /**
  * A bundle built from scratch by the rules in FACTS.md (RSA-PSS over keccak(request ‖ output
@@ -348,17 +349,6 @@ async function buildBundle(): Promise<EvidenceBundle> {
 }
 
 const bundlePromise = buildBundle();
-
-/** Changes the character at `index` to another of its kind: one byte of the file. */
-function flipChar(text: string, index: number): string {
-  const c = text[index]!;
-  const next = /[0-9a-f]/.test(c)
-    ? "0123456789abcdef"[(parseInt(c, 16) + 1) % 16]!
-    : c === "z" || c === "Z"
-      ? String.fromCharCode(c.charCodeAt(0) - 1)
-      : String.fromCharCode(c.charCodeAt(0) + 1);
-  return text.slice(0, index) + next + text.slice(index + 1);
-}
 
 describe("the offline verifier, on a bundle built by FACTS.md's rules", () => {
   it("passes every claim, each kind present, and the bundle satisfies its schema", async () => {
