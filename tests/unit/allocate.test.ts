@@ -36,7 +36,7 @@ describe("allocate()", () => {
     expect(shares(10n, [0n, 0n])).toEqual({ method: "session_equal_split", amounts: [5n, 5n] });
   });
 
-  it("always sums to the payment's value, never below zero (500 seeded cases, seed \"allocate\")", () => {
+  it('always sums to the payment\'s value, never below zero (500 seeded cases, seed "allocate")', () => {
     const rng = createRng("allocate");
     for (let c = 0; c < 500; c++) {
       const value = BigInt(rng.int(0, 1_000_000)) * 10n ** BigInt(rng.int(0, 18));
