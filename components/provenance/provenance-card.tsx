@@ -250,9 +250,9 @@ export function ProvenanceCard({
             {i.payments.map((p) => (
               <li key={p.id}>
                 <span className="font-medium">{formatOpg(p.allocated)}</span> of a{" "}
-                {formatOpg(p.value)} payment from{" "}
-                <Hash value={p.from} label="payer" /> to <Hash value={p.to} label="payee" /> on{" "}
-                {chainName(p.chainId)}, block {formatCount(p.blockNumber)}, tx{" "}
+                {formatOpg(p.value)} payment from <Hash value={p.from} label="payer" /> to{" "}
+                <Hash value={p.to} label="payee" /> on {chainName(p.chainId)}, block{" "}
+                {formatCount(p.blockNumber)}, tx{" "}
                 <Hash value={p.txHash} label="payment transaction" />
                 {p.orphanedAt ? <StatusBadge ok={false} label="orphaned" /> : null}
                 <AllocationNote payment={p} />
