@@ -6,6 +6,7 @@ import { Hash } from "@/components/ui/hash";
 import { Time } from "@/components/ui/time";
 import { formatCount, formatOpg } from "@/lib/web/format";
 import { modelHref, outputHref, withShare } from "@/lib/web/links";
+import { AllocationNote } from "./allocation-note";
 import { DownstreamTree } from "./downstream-tree";
 
 const CHAIN_NAMES: Record<number, string> = {
@@ -249,11 +250,12 @@ export function ProvenanceCard({
             {i.payments.map((p) => (
               <li key={p.id}>
                 <span className="font-medium">{formatOpg(p.allocated)}</span> of a{" "}
-                {formatOpg(p.value)} payment ({p.method.replace(/_/g, " ")}) from{" "}
-                <Hash value={p.from} label="payer" /> to <Hash value={p.to} label="payee" /> on{" "}
-                {chainName(p.chainId)}, block {formatCount(p.blockNumber)}, tx{" "}
+                {formatOpg(p.value)} payment from <Hash value={p.from} label="payer" /> to{" "}
+                <Hash value={p.to} label="payee" /> on {chainName(p.chainId)}, block{" "}
+                {formatCount(p.blockNumber)}, tx{" "}
                 <Hash value={p.txHash} label="payment transaction" />
                 {p.orphanedAt ? <StatusBadge ok={false} label="orphaned" /> : null}
+                <AllocationNote payment={p} />
               </li>
             ))}
           </ul>

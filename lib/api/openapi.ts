@@ -261,7 +261,7 @@ export function buildOpenApiDocument() {
       "/api/v1/receipts": {
         post: {
           summary: "Store TEE-signed receipts, raw and idempotently",
-          description: `One receipt, or { "receipts": [...] } with 1 to ${MAX_RECEIPTS_PER_REQUEST}; body up to 5 MB. Nothing is written if any item is malformed. The same receipt twice is one row.`,
+          description: `One receipt, or { "receipts": [...] } with 1 to ${MAX_RECEIPTS_PER_REQUEST}; body up to 5 MB. Nothing is written if any item is malformed. The same receipt twice is one row. A receipt may pass on the gateway's per-request amount (\`opengradient.cost_opg\` of the response, or the \`x402_payment_response\` header): its session's payment is then split by amount, not in equal shares.`,
           requestBody: oneOf("Receipt", "ReceiptBatch"),
           responses: {
             "201": {

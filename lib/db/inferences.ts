@@ -121,7 +121,10 @@ const CARD_SQL = (where: string) => `
          COALESCE((SELECT json_agg(json_build_object('id', p.id, 'chainId', p.chain_id, 'blockNumber', p.block_number::text,
                     'blockHash', p.block_hash, 'txHash', p.tx_hash, 'logIndex', p.log_index, 'orphanedAt', p.orphaned_at,
                     'from', p.from_address, 'to', p.to_address, 'value', p.value::text, 'allocated', a.amount::text,
-                    'method', a.method) ORDER BY a.created_at, p.id)
+                    'method', a.method, 'revision', a.revision, 'requestAmount', i.request_amount::text,
+                    'revisedAt', (SELECT ar.recorded_at FROM allocation_revision ar
+                                   WHERE ar.payment_id = p.id AND ar.revision = a.revision AND a.revision > 1))
+                    ORDER BY a.created_at, p.id)
                      FROM payment_allocation a JOIN payment p ON p.id = a.payment_id WHERE a.inference_id = i.id), '[]') AS payments,
          COALESCE((SELECT json_agg(json_build_object('id', f.id, 'kind', f.kind, 'severity', f.severity, 'message', f.message,
                     'detectedAt', f.detected_at, 'resolvedAt', f.resolved_at) ORDER BY f.detected_at, f.id)
@@ -275,7 +278,11 @@ function toDetail(r: CardRow, downstream: InferenceDetail["downstream"]): Infere
       r.orphaned_at && r.h_block !== null
         ? { at: r.orphaned_at.toISOString(), chainId: r.h_chain_id!, blockNumber: r.h_block }
         : null,
-    payments: r.payments.map((p) => ({ ...p, orphanedAt: isoText(p.orphanedAt) })),
+    payments: r.payments.map((p) => ({
+      ...p,
+      orphanedAt: isoText(p.orphanedAt),
+      revisedAt: isoText(p.revisedAt),
+    })),
     findings: r.findings.map((f) => ({
       ...f,
       detectedAt: isoText(f.detectedAt)!,

@@ -1,6 +1,7 @@
 import "server-only";
 import { concat, keccak256, numberToHex, toHex } from "viem";
 import type { ParsedReceipt, Receipt, ReceiptsResult } from "@/lib/api/schemas/receipts";
+import { requestAmountOf } from "@/lib/api/schemas/request-amount";
 import { getPool } from "@/lib/db/client";
 
 /**
@@ -22,13 +23,15 @@ export function receiptContentKey(r: Receipt): `0x${string}` {
 
 const INSERT = `
   INSERT INTO receipt (raw, content_key, tee_id, request_hash, output_hash, tee_timestamp,
-                       signature, model, session_id, payer, request_payload, reply_text)
+                       signature, model, session_id, payer, request_payload, reply_text,
+                       request_amount, request_amount_source)
   SELECT r.raw::jsonb, r.content_key, r.tee_id, r.request_hash, r.output_hash,
          r.tee_timestamp::bigint, r.signature, r.model, r.session_id, r.payer,
-         r.request_payload::jsonb, r.reply_text
+         r.request_payload::jsonb, r.reply_text, r.request_amount::numeric, r.request_amount_source
     FROM jsonb_to_recordset($1::jsonb) AS r(raw text, content_key text, tee_id text,
          request_hash text, output_hash text, tee_timestamp text, signature text, model text,
-         session_id text, payer text, request_payload text, reply_text text)
+         session_id text, payer text, request_payload text, reply_text text,
+         request_amount text, request_amount_source text)
   ON CONFLICT (content_key) DO NOTHING
   RETURNING id, content_key`;
 
@@ -55,6 +58,7 @@ export async function insertReceipts(items: ParsedReceipt[]): Promise<ReceiptsRe
     payer: r.payer ?? null,
     request_payload: requestJson,
     reply_text: r.reply ?? null,
+    ...requestAmountColumns(r),
   }));
   const client = await getPool().connect();
   try {
@@ -87,4 +91,10 @@ export async function insertReceipts(items: ParsedReceipt[]): Promise<ReceiptsRe
   } finally {
     client.release();
   }
+}
+
+/** The gateway's per-request amount and its source, or nulls (see request-amount.ts). */
+function requestAmountColumns(r: Receipt) {
+  const found = requestAmountOf(r);
+  return { request_amount: found?.amount ?? null, request_amount_source: found?.source ?? null };
 }

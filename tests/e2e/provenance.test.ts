@@ -112,6 +112,31 @@ describe.skipIf(!browserAvailable())("timelines and provenance pages in Chromium
     expect(await page.getByText("not live when it ran").count()).toBe(1);
   });
 
+  it("labels how each payment was split: by per-request amount, or the equal-split fallback", async () => {
+    const list = (await (await fetch(`${appUrl}/api/v1/inferences?limit=100`)).json()) as {
+      items: { id: string; paid: string | null }[];
+    };
+    const byMethod = new Map<string, string>();
+    for (const item of list.items.filter((i) => i.paid !== null)) {
+      const detail = (await (await fetch(`${appUrl}/api/v1/inferences/${item.id}`)).json()) as {
+        payments: { method: string }[];
+      };
+      for (const p of detail.payments) if (!byMethod.has(p.method)) byMethod.set(p.method, item.id);
+    }
+    expect([...byMethod.keys()]).toEqual(
+      expect.arrayContaining(["per_request_amount", "session_equal_split"]),
+    );
+    for (const [method, text] of [
+      ["per_request_amount", /Split by the gateway's per-request amounts/],
+      ["session_equal_split", /Split in equal shares across the session \(fallback/],
+    ] as const) {
+      await page.goto(`${appUrl}/inferences/${byMethod.get(method)}`);
+      const note = page.getByTestId("allocation-method").first();
+      expect(await note.innerText()).toBe(method);
+      expect(await page.getByRole("region", { name: "Payment" }).innerText()).toMatch(text);
+    }
+  });
+
   it("lands on the output's permalink when its hash is searched", async () => {
     const hash = manifest.faults.staleAfterRollback[0]!;
     await page.goto(`${appUrl}/models`);

@@ -167,6 +167,8 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     signatureStatus: "valid",
     verificationReason: "RSA-PSS signature verified against the registered key",
     verifiedAt: at("2026-02-05T12:00:01.000Z"),
+    requestAmount: new Prisma.Decimal("1500000000000000000"),
+    amountSource: "opengradient.cost_opg",
   } satisfies Prisma.ReceiptUncheckedCreateInput);
   const settlement = await roundTrip("Settlement", {
     ...logColumns(chainId, 3, 2),
@@ -243,6 +245,8 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     payer: address(0xa1),
     orphanedAt: at("2026-02-06T00:00:00.000Z"),
     createdAt: at("2026-02-05T12:00:02.000Z"),
+    requestAmount: new Prisma.Decimal("1500000000000000000"),
+    paymentCheckedAt: at("2026-02-05T12:03:00.000Z"),
   } satisfies Prisma.InferenceUncheckedCreateInput);
   const payment = await roundTrip("Payment", {
     ...logColumns(8453, 6, 7),
@@ -256,6 +260,8 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     nonce: hash32(0x4011),
     sessionId: "session-1",
     occurredAt: at("2026-02-05T12:02:00.000Z"),
+    allocationRevision: 2,
+    allocatedCount: 1,
   } satisfies Prisma.PaymentUncheckedCreateInput);
   await roundTrip("PaymentAllocation", {
     paymentId: payment.id as string,
@@ -263,7 +269,17 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     amount: new Prisma.Decimal("1500000000000000000"),
     method: "session_pro_rata",
     createdAt: at("2026-02-05T12:03:00.000Z"),
+    revision: 2,
   } satisfies Prisma.PaymentAllocationUncheckedCreateInput);
+  await roundTrip("AllocationRevision", {
+    paymentId: payment.id as string,
+    revision: 2,
+    reason: "receipt_joined",
+    method: "per_request_amount_scaled",
+    inferenceCount: 1,
+    allocations: [{ inferenceId: inference.id as string, amount: "1500000000000000000" }],
+    recordedAt: at("2026-02-05T12:03:00.000Z"),
+  } satisfies Prisma.AllocationRevisionUncheckedCreateInput);
 
   // Written directly here; the triggers keep it in step with inference (tested elsewhere).
   await roundTrip("InferenceRollup", {

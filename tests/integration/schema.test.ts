@@ -26,6 +26,8 @@ const SQL_ONLY_INDEXES = [
   "payment.payment_live_log_key(chain_id,tx_hash,log_index) unique partial",
   "enclave.enclave_live_tee_key(chain_id,registry_address,tee_id) unique partial",
   "incident.incident_proposal_key(proposed_from_event_id,model_id) unique partial",
+  "inference.inference_payment_pending_idx(session_id) partial",
+  "payment.payment_orphaned_allocated_idx(id) partial",
   "agent_action.agent_action_id_occurred_at_idx(id,occurred_at)", // occurred_at INCLUDEd
 ];
 const CHECK_PATTERNS: Record<string, string> = {

@@ -297,6 +297,13 @@ describe("the indexer on the devnet story", () => {
       `SELECT p.value::text AS value, sum(a.amount)::text AS total FROM payment p JOIN payment_allocation a ON a.payment_id = p.id GROUP BY p.id`,
     );
     for (const r of rows) expect(r.total).toBe(r.value);
+    // Two payers' integrations pass on the gateway's per-request cost, the third does not.
+    const { rows: methods } = await db.pool.query(
+      "SELECT DISTINCT method FROM payment_allocation ORDER BY method",
+    );
+    expect(methods.map((m) => m.method)).toEqual(
+      expect.arrayContaining(["per_request_amount", "session_equal_split"]),
+    );
   });
 
   it("is idempotent: a second run adds nothing and changes no finding", async () => {

@@ -26,6 +26,7 @@ const KIND_ORDER: string[] = [
   "settlement_without_receipt",
   "receipt_never_settled",
   "payment_without_inference",
+  "receipt_after_settlement",
   "batch_blob_missing",
   "other",
 ];
@@ -41,6 +42,7 @@ const KIND_LABELS: Record<string, string> = {
   payment_without_inference: "Payment without inference",
   batch_blob_missing: "Batch blob missing",
   batch_root_mismatch: "Batch root mismatch",
+  receipt_after_settlement: "Receipt after its session settled",
   other: "Other",
 };
 

@@ -11,6 +11,7 @@ export const FINDING_KINDS = [
   "batch_blob_missing",
   "batch_root_mismatch",
   "stale_after_rollback",
+  "receipt_after_settlement",
   "other",
 ] as const;
 

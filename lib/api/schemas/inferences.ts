@@ -121,7 +121,18 @@ export const inferenceDetailSchema = z.object({
       to: z.string(),
       value: z.string(),
       allocated: z.string(),
+      /**
+       * How the payment was split across its session: "per_request_amount" (the gateway's
+       * per-request amounts), "per_request_amount_scaled" (those amounts scaled to the
+       * payment's value), or "session_equal_split" (the fallback: some request had none).
+       */
       method: z.string(),
+      /** The payment's allocation revision that set this share (1: as first linked). */
+      revision: z.number().int(),
+      /** When that revision was recorded, if it revised an earlier one (a receipt joined late). */
+      revisedAt: z.string().nullable(),
+      /** This request's amount as the gateway reported it, OPG base units, if it did. */
+      requestAmount: z.string().nullable(),
     }),
   ),
   findings: z.array(

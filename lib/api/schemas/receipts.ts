@@ -9,6 +9,7 @@ import {
   textSchema,
   unixSecondsSchema,
 } from "@/lib/api/schemas/common";
+import { opengradientCostSchema, paymentResponseSchema } from "@/lib/api/schemas/request-amount";
 
 /** At most this many receipts in one request. */
 export const MAX_RECEIPTS_PER_REQUEST = 1000;
@@ -37,6 +38,9 @@ export const receiptSchema = z.looseObject({
     .refine((v: string) => v.length > 0, "must not be empty")
     .optional(),
   payer: addressSchema.optional(),
+  // The gateway's per-request amount, if the integrator passes it on (request-amount.ts).
+  opengradient: opengradientCostSchema.optional(),
+  x402_payment_response: paymentResponseSchema.optional(),
 });
 
 export type ReceiptInput = z.input<typeof receiptSchema>;

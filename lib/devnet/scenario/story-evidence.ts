@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Hex } from "viem";
+import { formatUnits, type Hex } from "viem";
 import {
   agentActionDigest,
   agentActionTypedData,
@@ -97,6 +97,24 @@ export function receiptFor(r: PlannedRequest, s: SignedRequest) {
     x402_session: r.session ?? undefined,
     payer: r.payer === null ? undefined : PAYER_ACCOUNTS[r.payer]!.address,
     ...(r.withPayload ? { request: s.request, reply: r.reply } : {}),
+    ...(r.payer !== null && reportsCost(r.payer) ? { opengradient: sessionCost(r.cost) } : {}),
+  };
+}
+
+/** Payers whose integrations pass on the gateway's per-request cost; the last one does not. */
+const reportsCost = (payer: number) => payer !== PAYER_ACCOUNTS.length - 1;
+/** The story's OPG price in USD, for the cost block's USD figures. */
+const OPG_PRICE_USD = "0.05";
+
+/**
+ * The `opengradient` block the TEE gateway puts on a priced response (OpenGradient/tee-gateway
+ * `tee_gateway/pricing.py`, SessionCost: every figure a string).
+ */
+function sessionCost(costOpg: bigint) {
+  return {
+    cost_opg: costOpg.toString(),
+    cost_usd: formatUnits(costOpg * 5n, 20), // cost_opg / 10^18 × 0.05
+    opg_price_usd: OPG_PRICE_USD,
   };
 }
 

@@ -12,6 +12,7 @@ export const LINKER_FINDING_KINDS = [
   "version_not_live",
   "batch_blob_missing",
   "batch_root_mismatch",
+  "receipt_after_settlement",
 ] as const;
 
 /** A receipt is "never settled" once settlements this much newer than it have been indexed. */
@@ -57,6 +58,16 @@ const CURRENT = `
          'payment_without_inference:' || p.id, NULL, NULL, p.id, NULL, NULL, p.occurred_at
     FROM payment p
    WHERE p.orphaned_at IS NULL AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.payment_id = p.id)
+  UNION ALL
+  -- An upto session takes no new cost once it settles, so its payment cannot cover a request
+  -- timestamped after it (the payment linker leaves such a receipt unpaid).
+  SELECT 'receipt_after_settlement', 'warning',
+         'Timestamped after its x402 session''s payment settled (block ' || p.block_number || '), so that payment does not cover it.',
+         jsonb_build_object('inferenceId', i.id, 'paymentId', p.id, 'txHash', p.tx_hash, 'sessionId', i.session_id, 'settledAt', p.occurred_at),
+         'receipt_after_settlement:' || i.id, i.id, NULL, p.id, i.receipt_id, i.model_id, i.occurred_at
+    FROM payment p JOIN inference i ON i.session_id = p.session_id AND i.payer = p.from_address
+   WHERE p.orphaned_at IS NULL AND p.session_id IS NOT NULL AND i.orphaned_at IS NULL AND i.occurred_at > p.occurred_at
+     AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.payment_id = p.id AND a.inference_id = i.id)
   UNION ALL
   SELECT CASE WHEN i.occurred_at >= ri.revoked_at THEN 'stale_after_rollback' ELSE 'revoked_runtime' END,
          CASE WHEN i.occurred_at >= ri.revoked_at THEN 'critical' ELSE 'warning' END,

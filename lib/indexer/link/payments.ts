@@ -1,90 +1,185 @@
 import type pg from "pg";
+import { allocate, type AllocationMethod } from "./allocate";
+import {
+  loadCandidatePayments,
+  loadLinkedPayments,
+  loadPendingSessions,
+  releaseOrphanedPayments,
+  SETTLE_WINDOW_MS,
+  type PaymentRow,
+  type PendingSession,
+} from "./payment-sessions";
 
-/** How long after a session's last request its payment may settle (x402 upto: ~100 s idle). */
-const SETTLE_WINDOW_MS = 60 * 60 * 1000;
+type RevisionReason = "payment_linked" | "receipt_joined" | "payment_restored" | "reallocated";
 
-interface SessionRow {
-  session_id: string;
-  payer: string;
-  last_at: Date;
-  inference_ids: string[];
-}
-
-interface PaymentRow {
-  id: string;
-  from_address: string;
-  occurred_at: Date;
-  value: string;
+interface Revision {
+  payment: PaymentRow;
+  sessionId: string;
+  revision: number;
+  reason: RevisionReason;
+  method: AllocationMethod;
+  allocations: { inferenceId: string; amount: bigint }[];
+  /** Inferences the payment covered before and no longer does. */
+  dropped: string[];
 }
 
 /**
- * Payments ↔ inferences through x402 upto sessions. A session (`X-Upto-Session`) settles once,
- * after its last request, from its payer: each unmatched session, oldest last request first,
- * takes the payer's earliest unmatched live payment within the settle window. The payment's
- * value is split across the session's inferences in equal shares (the remainder to the first),
- * because receipts do not carry per-request prices; the method says so.
+ * Payments ↔ inferences through x402 upto sessions. A session (`X-Upto-Session`) settles
+ * once, after its last request, from its payer: a session with no payment yet takes the
+ * payer's earliest unlinked live payment within the settle window after its last request
+ * (sessions in order of their last request). Once linked, the payment stays the session's:
+ * - a receipt posted later whose request came before the payment joins it, and the session's
+ *   allocations are recomputed as a new revision (the old ones stay in `allocation_revision`);
+ * - a receipt timestamped after the payment is not covered by it: an upto session takes no
+ *   new cost once it is settling (OpenGradient/x402 `SessionStore.add_cost`), so it is left
+ *   unpaid and shows as a `receipt_after_settlement` finding. It does not move the link: one
+ *   late (or forged) receipt must not take a payment away from the requests it paid for.
+ * Only sessions with a request not yet placed are read (see payment-sessions.ts), so a pass
+ * costs what changed. Answers how many payments got a new allocation revision.
  */
 export async function linkPayments(db: pg.ClientBase): Promise<number> {
-  const { rows: sessions } = await db.query<SessionRow>(
-    `SELECT i.session_id, i.payer, max(i.occurred_at) AS last_at, array_agg(i.id ORDER BY i.occurred_at, i.id) AS inference_ids
-       FROM inference i
-      WHERE i.session_id IS NOT NULL AND i.payer IS NOT NULL AND i.orphaned_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.session_id = i.session_id AND p.orphaned_at IS NULL)
-      GROUP BY i.session_id, i.payer ORDER BY last_at, i.session_id`,
-  );
+  await releaseOrphanedPayments(db);
+  const sessions = await loadPendingSessions(db);
   if (sessions.length === 0) return 0;
-  const { rows: payments } = await db.query<PaymentRow>(
-    `SELECT id, from_address, occurred_at, value::text FROM payment
-      WHERE orphaned_at IS NULL AND session_id IS NULL ORDER BY occurred_at, block_number, log_index`,
-  );
-  const taken = new Set<string>();
-  const matches: {
-    paymentId: string;
-    sessionId: string;
-    allocations: { inferenceId: string; amount: string }[];
-  }[] = [];
+  const { payments: linked, covered } = await loadLinkedPayments(db, [
+    ...new Set(sessions.map((s) => s.sessionId)),
+  ]);
+  const linkedTo = (s: PendingSession) =>
+    linked.find((p) => p.sessionId === s.sessionId && p.from === s.payer);
+  const revisions: Revision[] = [];
+  const checked: string[] = [];
+  const unlinked: PendingSession[] = [];
   for (const s of sessions) {
-    const start = s.last_at.getTime();
-    const payment = payments.find(
+    const payment = linkedTo(s);
+    if (!payment) {
+      unlinked.push(s);
+      continue;
+    }
+    checked.push(...s.members.filter((m) => m.pending).map((m) => m.id));
+    const revision = revise(s, payment, covered.get(payment.id)!);
+    if (revision) revisions.push(revision);
+  }
+  const candidates = await loadCandidatePayments(db, unlinked);
+  const taken = new Set<string>();
+  for (const s of unlinked) {
+    const start = s.lastAt.getTime();
+    const payment = candidates.find(
       (p) =>
         !taken.has(p.id) &&
-        p.from_address === s.payer &&
-        p.occurred_at.getTime() >= start &&
-        p.occurred_at.getTime() <= start + SETTLE_WINDOW_MS,
+        p.from === s.payer &&
+        p.occurredAt.getTime() >= start &&
+        p.occurredAt.getTime() <= start + SETTLE_WINDOW_MS,
     );
-    if (!payment) continue;
+    if (!payment) continue; // stays pending: its payment may not be indexed yet
     taken.add(payment.id);
-    const total = BigInt(payment.value);
-    const n = BigInt(s.inference_ids.length);
-    const share = total / n;
-    const allocations = s.inference_ids.map((inferenceId, i) => ({
-      inferenceId,
-      amount: (i === 0 ? share + (total - share * n) : share).toString(),
-    }));
-    matches.push({ paymentId: payment.id, sessionId: s.session_id, allocations });
+    checked.push(...s.members.map((m) => m.id));
+    const { method, allocations } = allocate(payment.value, members(s.members));
+    const reason = payment.revision > 0 ? "payment_restored" : "payment_linked";
+    revisions.push({
+      payment,
+      sessionId: s.sessionId,
+      revision: payment.revision + 1,
+      reason,
+      method,
+      allocations,
+      dropped: [],
+    });
   }
-  if (matches.length === 0) return 0;
+  await writeRevisions(db, revisions);
+  if (checked.length > 0) {
+    await db.query(`UPDATE inference SET payment_checked_at = now() WHERE id = ANY($1::text[])`, [
+      checked,
+    ]);
+  }
+  return revisions.length;
+}
+
+/** A new revision for a linked payment whose session changed, or null when nothing did. */
+function revise(s: PendingSession, payment: PaymentRow, covered: Set<string>): Revision | null {
+  const eligible = s.members.filter((m) => m.occurredAt.getTime() <= payment.occurredAt.getTime());
+  if (eligible.length === 0) return null;
+  const same = eligible.length === covered.size && eligible.every((m) => covered.has(m.id));
+  if (same && payment.allocatedCount === eligible.length) return null;
+  const joined = eligible.some((m) => !covered.has(m.id));
+  const reason: RevisionReason =
+    payment.allocatedCount === 0 ? "payment_restored" : joined ? "receipt_joined" : "reallocated";
+  const ids = new Set(eligible.map((m) => m.id));
+  const { method, allocations } = allocate(payment.value, members(eligible));
+  return {
+    payment,
+    sessionId: s.sessionId,
+    revision: payment.revision + 1,
+    reason,
+    method,
+    allocations,
+    dropped: [...covered].filter((id) => !ids.has(id)),
+  };
+}
+
+function members(list: PendingSession["members"]) {
+  return list.map((m) => ({ inferenceId: m.id, amount: m.amount }));
+}
+
+/** Links, allocation rows and revision records for every revision of this pass, set-based. */
+async function writeRevisions(db: pg.ClientBase, revisions: Revision[]) {
+  if (revisions.length === 0) return;
+  const json = (rows: unknown[]) => [JSON.stringify(rows)];
   await db.query(
-    `UPDATE payment p SET session_id = m.session_id
-       FROM jsonb_to_recordset($1::jsonb) AS m(payment_id uuid, session_id text) WHERE p.id = m.payment_id`,
-    [JSON.stringify(matches.map((m) => ({ payment_id: m.paymentId, session_id: m.sessionId })))],
+    `UPDATE payment p SET session_id = r.session_id, allocation_revision = r.revision, allocated_count = r.n
+       FROM jsonb_to_recordset($1::jsonb) AS r(payment_id uuid, session_id text, revision int, n int)
+      WHERE p.id = r.payment_id`,
+    json(
+      revisions.map((r) => ({
+        payment_id: r.payment.id,
+        session_id: r.sessionId,
+        revision: r.revision,
+        n: r.allocations.length,
+      })),
+    ),
   );
+  const dropped = revisions.flatMap((r) =>
+    r.dropped.map((inference_id) => ({ payment_id: r.payment.id, inference_id })),
+  );
+  if (dropped.length > 0) {
+    await db.query(
+      `DELETE FROM payment_allocation a USING jsonb_to_recordset($1::jsonb) AS d(payment_id uuid, inference_id text)
+        WHERE a.payment_id = d.payment_id AND a.inference_id = d.inference_id`,
+      json(dropped),
+    );
+  }
   await db.query(
-    `INSERT INTO payment_allocation (payment_id, inference_id, amount, method)
-     SELECT a.payment_id, a.inference_id, a.amount, 'session_equal_split'
-       FROM jsonb_to_recordset($1::jsonb) AS a(payment_id uuid, inference_id text, amount numeric)
-     ON CONFLICT (payment_id, inference_id) DO NOTHING`,
-    [
-      JSON.stringify(
-        matches.flatMap((m) =>
-          m.allocations.map((a) => ({
-            payment_id: m.paymentId,
-            inference_id: a.inferenceId,
-            amount: a.amount,
-          })),
-        ),
+    `INSERT INTO payment_allocation (payment_id, inference_id, amount, method, revision)
+     SELECT a.payment_id, a.inference_id, a.amount, a.method, a.revision
+       FROM jsonb_to_recordset($1::jsonb) AS a(payment_id uuid, inference_id text, amount numeric, method text, revision int)
+     ON CONFLICT (payment_id, inference_id) DO UPDATE
+        SET amount = EXCLUDED.amount, method = EXCLUDED.method, revision = EXCLUDED.revision`,
+    json(
+      revisions.flatMap((r) =>
+        r.allocations.map((a) => ({
+          payment_id: r.payment.id,
+          inference_id: a.inferenceId,
+          amount: a.amount.toString(),
+          method: r.method,
+          revision: r.revision,
+        })),
       ),
-    ],
+    ),
   );
-  return matches.length;
+  await db.query(
+    `INSERT INTO allocation_revision (payment_id, revision, reason, method, inference_count, allocations)
+     SELECT r.payment_id, r.revision, r.reason, r.method, jsonb_array_length(r.allocations), r.allocations
+       FROM jsonb_to_recordset($1::jsonb) AS r(payment_id uuid, revision int, reason text, method text, allocations jsonb)`,
+    json(
+      revisions.map((r) => ({
+        payment_id: r.payment.id,
+        revision: r.revision,
+        reason: r.reason,
+        method: r.method,
+        allocations: r.allocations.map((a) => ({
+          inferenceId: a.inferenceId,
+          amount: a.amount.toString(),
+        })),
+      })),
+    ),
+  );
 }
