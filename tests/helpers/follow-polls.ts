@@ -31,6 +31,4 @@ for (let done = 0; done < polls; done += lanes) {
   most = Math.max(most, listeners());
 }
 const heapAfter = heapAfterGc();
-console.log(
-  JSON.stringify({ polls, lanes, most, end: listeners(), heapBefore, heapAfter }),
-);
+console.log(JSON.stringify({ polls, lanes, most, end: listeners(), heapBefore, heapAfter }));

@@ -27,6 +27,7 @@ const KIND_ORDER: string[] = [
   "receipt_never_settled",
   "payment_without_inference",
   "batch_blob_missing",
+  "unprocessable_evidence",
   "other",
 ];
 const PER_GROUP = 5;
@@ -41,6 +42,7 @@ const KIND_LABELS: Record<string, string> = {
   payment_without_inference: "Payment without inference",
   batch_blob_missing: "Batch blob missing",
   batch_root_mismatch: "Batch root mismatch",
+  unprocessable_evidence: "Unprocessable evidence (set aside by the linker)",
   other: "Other",
 };
 

@@ -12,6 +12,7 @@ export const FINDING_KINDS = [
   "batch_root_mismatch",
   "stale_after_rollback",
   "other",
+  "unprocessable_evidence",
 ] as const;
 
 export const findingListQuerySchema = z.object({
