@@ -9,7 +9,11 @@ import { formatCount, formatUtc } from "@/lib/web/format";
 export function LinkerStatusLine({ linker }: { linker: LinkerStatus }) {
   const failing = linker.consecutiveFailures > 0;
   return (
-    <div aria-label="Linker" className="mt-3 space-y-1 border-t border-slate-100 pt-2 text-sm">
+    <div
+      role="group"
+      aria-label="Linker"
+      className="mt-3 space-y-1 border-t border-slate-100 pt-2 text-sm"
+    >
       <p>
         <span className="font-medium">Linker</span>{" "}
         <span className="text-slate-600">
