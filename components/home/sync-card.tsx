@@ -9,6 +9,7 @@ import {
 import { queryKeys } from "@/lib/api/query-keys";
 import { Card, EmptyState, StatusBadge } from "@/components/ui/card";
 import { formatCount, formatUtc } from "@/lib/web/format";
+import { LinkerStatusLine } from "./linker-status";
 
 async function fetchStatus(): Promise<IndexerStatus> {
   const response = await fetch("/api/v1/status", { cache: "no-store" });
@@ -40,6 +41,8 @@ export function SyncCard({ initial }: { initial: IndexerStatus | null }) {
   const failing = data?.sources.filter((s) => s.lastError).length ?? 0;
   const badge = !data ? (
     <StatusBadge ok={false} label="unknown" />
+  ) : data.linker.consecutiveFailures > 0 ? (
+    <StatusBadge ok={false} label="linker failing" />
   ) : failing > 0 ? (
     <StatusBadge ok={false} label={`${failing} failing`} />
   ) : (
@@ -69,6 +72,7 @@ export function SyncCard({ initial }: { initial: IndexerStatus | null }) {
           </p>
         </>
       )}
+      {data && <LinkerStatusLine linker={data.linker} />}
     </Card>
   );
 }

@@ -187,7 +187,7 @@ export function buildOpenApiDocument() {
       "/api/v1/status": {
         get: {
           summary:
-            "Indexer progress: each source's checkpoint, its chain's head, the lag and the last error",
+            "Indexer progress: each source's checkpoint, its chain's head, the lag and the last error; and the linker's health: its last successful pass, its last error (a step or a whole pass that failed) and the receipts it set aside as unprocessable",
           responses: {
             "200": {
               description: "The status.",

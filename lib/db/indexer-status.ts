@@ -1,13 +1,16 @@
 import "server-only";
-import type { IndexerStatus } from "@/lib/api/schemas/status";
+import type { IndexerStatus, LinkerStatus } from "@/lib/api/schemas/status";
 import { getPool } from "@/lib/db/client";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Each chain's head and each source's checkpoint, lag and last error, as the indexer left them. */
+/**
+ * Each chain's head and each source's checkpoint, lag and last error, and the linker's health,
+ * as the indexer left them.
+ */
 export async function getIndexerStatus(): Promise<IndexerStatus> {
   const pool = getPool();
-  const [chains, sources, findings] = await Promise.all([
+  const [chains, sources, findings, linker] = await Promise.all([
     pool.query<{
       id: number;
       name: string;
@@ -36,6 +39,7 @@ export async function getIndexerStatus(): Promise<IndexerStatus> {
         ORDER BY s.chain_id, s.label, s.address`,
     ),
     pool.query<{ n: string }>("SELECT count(*) AS n FROM finding WHERE resolved_at IS NULL"),
+    getLinkerStatus(),
   ]);
   return {
     chains: chains.rows.map((c) => ({
@@ -69,5 +73,33 @@ export async function getIndexerStatus(): Promise<IndexerStatus> {
       unknownEvents: s.unknown_events,
     })),
     findings: { open: Number(findings.rows[0]!.n) },
+    linker,
+  };
+}
+
+/** The linker's row in linker_health (nulls before its first pass) and its receipts set aside. */
+async function getLinkerStatus(): Promise<LinkerStatus> {
+  const { rows } = await getPool().query<{
+    last_pass_at: Date | null;
+    last_success_at: Date | null;
+    last_duration_ms: number | null;
+    last_error: string | null;
+    last_error_at: Date | null;
+    consecutive_failures: number | null;
+    set_aside: string;
+  }>(
+    `SELECT h.last_pass_at, h.last_success_at, h.last_duration_ms, h.last_error, h.last_error_at,
+            h.consecutive_failures, (SELECT count(DISTINCT receipt_id) FROM linker_aside) AS set_aside
+       FROM (SELECT 1) one LEFT JOIN linker_health h ON h.id = 'linker'`,
+  );
+  const h = rows[0]!;
+  return {
+    lastPassAt: iso(h.last_pass_at),
+    lastSuccessAt: iso(h.last_success_at),
+    lastDurationMs: h.last_duration_ms,
+    lastError: h.last_error,
+    lastErrorAt: iso(h.last_error_at),
+    consecutiveFailures: h.consecutive_failures ?? 0,
+    setAside: Number(h.set_aside),
   };
 }

@@ -11,6 +11,7 @@ import { log } from "@/lib/log";
 import { ensureSources, recordSourceError } from "./checkpoint";
 import { expandBatches } from "./expand-batches";
 import { runLinker } from "./link";
+import { sleep } from "./sleep";
 import { createChainSync, type ChainProgress, type ChainSync } from "./sync/chain-sync";
 import { InconsistentRangeError } from "./sync/fetch-range";
 import { DeepReorgError } from "./sync/reorg";
@@ -174,18 +175,4 @@ async function evidenceWatermark(pool: pg.Pool) {
             EXISTS (SELECT 1 FROM settlement WHERE kind = 'batch' AND orphaned_at IS NULL AND expanded_at IS NULL) AS pending`,
   );
   return { mark: rows[0]!.mark, pendingBatches: rows[0]!.pending };
-}
-
-function sleep(ms: number, signal?: AbortSignal) {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

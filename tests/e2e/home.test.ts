@@ -1,3 +1,5 @@
+import crypto from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { seriousAxeViolations } from "../helpers/axe";
@@ -35,6 +37,50 @@ describe.skipIf(!browserAvailable())("home page in Chromium", () => {
     await sync.getByText("in sync").waitFor({ timeout: 60_000 });
     for (const bar of await bars.all()) {
       expect(await bar.getAttribute("aria-valuetext")).toBe("100% indexed");
+    }
+  });
+
+  it("shows the linker's last successful pass, the receipts it set aside, and its error in red", async () => {
+    const pool = new pg.Pool({ connectionString: inject("databaseUrl"), max: 1 });
+    const hash = () => `0x${crypto.randomBytes(32).toString("hex")}`;
+    let receiptId: string | undefined;
+    try {
+      await page.goto(appUrl);
+      const linker = page
+        .getByRole("region", { name: "Indexer" })
+        .getByRole("group", { name: "Linker" });
+      await linker.getByText(/last successful pass \d{4}-/).waitFor({ timeout: 60_000 });
+      // A receipt written past the API (base64 decode() refuses): the running indexer's next
+      // pass sets it aside, and the card says so without a reload.
+      receiptId = (
+        await pool.query<{ id: string }>(
+          `INSERT INTO receipt (raw, content_key, tee_id, request_hash, output_hash, tee_timestamp, signature, model)
+           VALUES ('{}', $1, $2, $3, $4, 1763900000, 'QUJD=', 'e2e/linker-aside') RETURNING id`,
+          [hash(), hash(), hash(), hash()],
+        )
+      ).rows[0]!.id;
+      await linker.getByText("1 receipt set aside").waitFor({ timeout: 60_000 });
+      // A failing pass, as the linker records one.
+      await pool.query(
+        `UPDATE linker_health SET consecutive_failures = 2, last_error = 'Step payments failed: e2e check',
+                last_error_at = now() WHERE id = 'linker'`,
+      );
+      const alert = linker.getByRole("alert");
+      await alert.waitFor({ timeout: 10_000 });
+      expect(await alert.innerText()).toMatch(
+        /Failing, 2 passes in a row: Step payments failed: e2e check/,
+      );
+      expect(await alert.getAttribute("class")).toMatch(/text-rose-800/);
+      expect(await page.getByRole("region", { name: "Indexer" }).innerText()).toContain(
+        "linker failing",
+      );
+    } finally {
+      await pool.query("UPDATE linker_health SET consecutive_failures = 0 WHERE id = 'linker'");
+      if (receiptId) {
+        await pool.query("DELETE FROM finding WHERE receipt_id = $1", [receiptId]);
+        await pool.query("DELETE FROM receipt WHERE id = $1", [receiptId]);
+      }
+      await pool.end();
     }
   });
 

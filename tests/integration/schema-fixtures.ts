@@ -170,6 +170,26 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     requestAmount: new Prisma.Decimal("1500000000000000000"),
     amountSource: "opengradient.cost_opg",
   } satisfies Prisma.ReceiptUncheckedCreateInput);
+  await roundTrip("LinkerAside", {
+    step: "inferences",
+    receiptId: receipt.id as string,
+    error: "invalid base64 end sequence",
+    sqlstate: "22023",
+    fingerprint: "0cc175b9c0f1b6a831c399e269772661",
+    attempts: 2,
+    setAsideAt: at("2026-02-05T12:00:02.000Z"),
+    retryAt: at("2026-02-05T14:00:02.000Z"),
+  } satisfies Prisma.LinkerAsideUncheckedCreateInput);
+  await roundTrip("LinkerHealth", {
+    id: "linker",
+    lastPassAt: at("2026-02-05T12:00:03.000Z"),
+    lastSuccessAt: at("2026-02-05T12:00:01.000Z"),
+    lastDurationMs: 412,
+    lastError: "Step deployments failed: permission denied for table deployment",
+    lastErrorAt: at("2026-02-05T12:00:03.000Z"),
+    consecutiveFailures: 1,
+    updatedAt: at("2026-02-05T12:00:03.000Z"),
+  } satisfies Prisma.LinkerHealthUncheckedCreateInput);
   const settlement = await roundTrip("Settlement", {
     ...logColumns(chainId, 3, 2),
     sourceId,

@@ -28,6 +28,7 @@ const KIND_ORDER: string[] = [
   "payment_without_inference",
   "receipt_after_settlement",
   "batch_blob_missing",
+  "unprocessable_evidence",
   "other",
 ];
 const PER_GROUP = 5;
@@ -43,6 +44,7 @@ const KIND_LABELS: Record<string, string> = {
   batch_blob_missing: "Batch blob missing",
   batch_root_mismatch: "Batch root mismatch",
   receipt_after_settlement: "Receipt after its session settled",
+  unprocessable_evidence: "Unprocessable evidence (set aside by the linker)",
   other: "Other",
 };
 

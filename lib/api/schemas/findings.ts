@@ -13,6 +13,7 @@ export const FINDING_KINDS = [
   "stale_after_rollback",
   "receipt_after_settlement",
   "other",
+  "unprocessable_evidence",
 ] as const;
 
 export const findingListQuerySchema = z.object({

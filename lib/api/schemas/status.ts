@@ -21,6 +21,22 @@ export const sourceStatusSchema = z.object({
   unknownEvents: z.string(),
 });
 
+/** How the linker fares (issue 15): its last passes, its last error, the receipts set aside. */
+export const linkerStatusSchema = z.object({
+  /** The last pass, whatever its outcome; null before the first. */
+  lastPassAt: z.string().nullable(),
+  /** The last pass in which every step ran (receipts set aside do not fail a pass). */
+  lastSuccessAt: z.string().nullable(),
+  lastDurationMs: z.number().int().nullable(),
+  /** The last error: a step that failed as a whole, or a pass that failed. Kept after recovery. */
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  /** Passes in a row that failed; 0 means the last pass succeeded. */
+  consecutiveFailures: z.number().int(),
+  /** Receipts set aside from a step (open findings of kind unprocessable_evidence). */
+  setAside: z.number().int(),
+});
+
 export const indexerStatusSchema = z.object({
   chains: z.array(
     z.object({
@@ -33,7 +49,9 @@ export const indexerStatusSchema = z.object({
   ),
   sources: z.array(sourceStatusSchema),
   findings: z.object({ open: z.number().int() }),
+  linker: linkerStatusSchema,
 });
 
 export type SourceStatus = z.infer<typeof sourceStatusSchema>;
+export type LinkerStatus = z.infer<typeof linkerStatusSchema>;
 export type IndexerStatus = z.infer<typeof indexerStatusSchema>;

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { EXPANSION_ERRORS } from "../expand-batches";
+import { linkableReceipts } from "./aside";
 
 /** The finding kinds this pass owns: it opens them, and resolves them when they no longer hold. */
 export const LINKER_FINDING_KINDS = [
@@ -13,10 +14,14 @@ export const LINKER_FINDING_KINDS = [
   "batch_blob_missing",
   "batch_root_mismatch",
   "receipt_after_settlement",
+  "unprocessable_evidence",
 ] as const;
 
 /** A receipt is "never settled" once settlements this much newer than it have been indexed. */
 const SETTLE_GRACE = "1 hour";
+
+/** Receipts this step may read (not those it set aside; see runStep in ./isolate). */
+const RECEIPTS = linkableReceipts("findings");
 
 // Every contradiction, as rows (kind, severity, message, evidence, dedupe key, subjects).
 const CURRENT = `
@@ -25,7 +30,7 @@ const CURRENT = `
          jsonb_build_object('receiptId', r.id, 'teeId', r.tee_id, 'outputHash', r.output_hash, 'reason', r.verification_reason) AS evidence,
          'bad_signature:' || r.id AS dedupe_key, i.id AS inference_id, NULL::uuid AS settlement_id, NULL::uuid AS payment_id, r.id AS receipt_id,
          i.model_id AS model_id, to_timestamp(r.tee_timestamp) AS subject_at
-    FROM receipt r LEFT JOIN inference i ON i.receipt_id = r.id WHERE r.signature_status = 'invalid'
+    FROM ${RECEIPTS} r LEFT JOIN inference i ON i.receipt_id = r.id WHERE r.signature_status = 'invalid'
   UNION ALL
   SELECT 'settlement_without_receipt', 'warning',
          'Settled on chain in block ' || s.block_number || ', but no signed receipt for this output was posted.',
@@ -48,7 +53,7 @@ const CURRENT = `
          'No settlement records this receipt''s hashes, though settlements from well after it have been indexed.',
          jsonb_build_object('receiptId', r.id, 'teeId', r.tee_id, 'outputHash', r.output_hash),
          'receipt_never_settled:' || r.id, i.id, NULL, NULL, r.id, i.model_id, i.occurred_at
-    FROM receipt r JOIN inference i ON i.receipt_id = r.id
+    FROM ${RECEIPTS} r JOIN inference i ON i.receipt_id = r.id
    WHERE i.settlement_id IS NULL AND i.batch_leaf_id IS NULL
      AND to_timestamp(r.tee_timestamp) < (SELECT max(block_time) FROM settlement WHERE orphaned_at IS NULL) - interval '${SETTLE_GRACE}'
   UNION ALL
@@ -97,7 +102,16 @@ const CURRENT = `
          jsonb_build_object('settlementId', s.id, 'txHash', s.tx_hash, 'merkleRoot', s.merkle_root, 'blobId', s.blob_id),
          'batch:' || s.id, NULL, s.id, NULL, NULL, NULL, s.block_time
     FROM settlement s
-   WHERE s.kind = 'batch' AND s.orphaned_at IS NULL AND s.expanded_at IS NULL AND s.expansion_error IS NOT NULL`;
+   WHERE s.kind = 'batch' AND s.orphaned_at IS NULL AND s.expanded_at IS NULL AND s.expansion_error IS NOT NULL
+  UNION ALL
+  SELECT 'unprocessable_evidence', 'warning',
+         'The linker could not process this receipt in its ' || a.step || ' step and set it aside: ' || a.error
+           || '. It is tried again when the receipt changes, or after ' || to_char(a.retry_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') || '.',
+         jsonb_build_object('receiptId', a.receipt_id, 'teeId', r.tee_id, 'outputHash', r.output_hash, 'step', a.step,
+                            'error', a.error, 'sqlstate', a.sqlstate, 'attempts', a.attempts,
+                            'setAsideAt', a.set_aside_at, 'retryAt', a.retry_at),
+         'unprocessable_evidence:' || a.step || ':' || a.receipt_id, i.id, NULL, NULL, a.receipt_id, i.model_id, r.received_at
+    FROM linker_aside a JOIN receipt r ON r.id = a.receipt_id LEFT JOIN inference i ON i.receipt_id = a.receipt_id`;
 
 /**
  * Recomputes every contradiction the linker owns and reconciles the finding table with it:

@@ -1,12 +1,16 @@
 import type pg from "pg";
+import { linkableReceipts } from "./aside";
 
 // Each statement is idempotent and set-based: a pass can run any number of times, after any
 // commit or reorg, and converges on the same rows.
 
+/** Receipts this step may read (not those it set aside; see runStep in ./isolate). */
+const RECEIPTS = linkableReceipts("inferences");
+
 /** Models named by receipts (`llm:<model string>`) and by hub events (`onnx:`/`llm:<modelCID>`). */
 const MODELS = [
   `INSERT INTO model (name, kind)
-   SELECT DISTINCT 'llm:' || model, 'llm' FROM receipt WHERE model <> ''
+   SELECT DISTINCT 'llm:' || model, 'llm' FROM ${RECEIPTS} r WHERE model <> ''
    ON CONFLICT (name) DO NOTHING`,
   `INSERT INTO model (name, kind)
    SELECT DISTINCT k || ':' || model_cid, k
@@ -23,7 +27,7 @@ const VERSIONS = [
   `INSERT INTO model_version (model_id, label, key, pcr_hash)
    SELECT DISTINCT ON (m.id, e.pcr_hash) m.id,
           COALESCE(ri.version_label, 'runtime ' || left(e.pcr_hash, 10)), 'pcr:' || e.pcr_hash, e.pcr_hash
-     FROM receipt r
+     FROM ${RECEIPTS} r
      JOIN enclave e ON e.tee_id = r.tee_id AND e.orphaned_at IS NULL
      JOIN model m ON m.name = 'llm:' || r.model
      LEFT JOIN runtime_image ri ON ri.chain_id = e.chain_id AND ri.pcr_hash = e.pcr_hash AND ri.tee_type = e.tee_type
@@ -50,7 +54,7 @@ const INFERENCES = [
    SELECT 'inf_' || substr(r.content_key, 3, 32), m.id, mv.id, r.request_hash, r.output_hash,
           to_timestamp(r.tee_timestamp), r.tee_id, '0x' || encode(decode(r.signature, 'base64'), 'hex'),
           r.signature_status, r.verification_reason, r.id, r.session_id, r.payer
-     FROM receipt r
+     FROM ${RECEIPTS} r
      JOIN model m ON m.name = 'llm:' || r.model
      LEFT JOIN LATERAL (SELECT e.pcr_hash FROM enclave e WHERE e.tee_id = r.tee_id AND e.orphaned_at IS NULL
                          ORDER BY e.block_number LIMIT 1) e ON true
