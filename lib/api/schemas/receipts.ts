@@ -96,8 +96,9 @@ export function parseReceiptsBody(body: unknown, text: string): ParsedReceipt[] 
 type PyRecord = { readonly [key: string]: PyJsonValue };
 
 /**
- * The base64 RSA-PSS signature, decoded here by the code the verifier relies on, so the
- * linker's `decode(signature, 'base64')` can never meet one it cannot read.
+ * The base64 RSA-PSS signature, decoded at the door (lib/evidence/tee-signature-encoding):
+ * only canonical standard base64 of 256 bytes is stored, which the linker's
+ * `decode(signature, 'base64')`, the verifier and the content key all read the same way.
  */
 function teeSignatureSchema() {
   return z
