@@ -35,11 +35,15 @@ const MAX_DEPTH = 64;
 
 /**
  * Refuses JSON that PostgreSQL cannot store or that would exhaust the stack later: NUL
- * characters and unpaired surrogates in strings or keys, and nesting deeper than 64.
+ * characters and unpaired surrogates in strings or keys, numbers too large for a double
+ * (`1e999`, which JSON.parse turns into Infinity), and nesting deeper than 64.
  */
 function assertStorable(value: unknown, path = "(body)", depth = 0): void {
   if (depth > MAX_DEPTH) {
     throw invalidField(path, `nests deeper than ${MAX_DEPTH} levels`);
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw invalidField(path, "is a number too large to store (it overflows a 64-bit float)");
   }
   if (typeof value === "string") {
     if (value.includes("\u0000")) throw invalidField(path, "contains a NUL character");
@@ -54,10 +58,15 @@ function assertStorable(value: unknown, path = "(body)", depth = 0): void {
   }
 }
 
-function tooLarge(maxBytes: number) {
+/** What a 413 says, here and at the server's door (scripts/serve.ts). */
+export function bodyTooLargeMessage(maxBytes: number): string {
   const limit =
     maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MB` : `${Math.round(maxBytes / 1024)} KB`;
-  return payloadTooLarge(`The body is larger than ${limit}; split it into smaller requests.`);
+  return `The body is larger than ${limit}; split it into smaller requests.`;
+}
+
+function tooLarge(maxBytes: number) {
+  return payloadTooLarge(bodyTooLargeMessage(maxBytes));
 }
 
 async function readCapped(request: Request, maxBytes: number): Promise<string> {

@@ -11,28 +11,39 @@ const WHITESPACE = /[ \t\n\r]*/y;
  * text said `1.0`, which `JSON.parse` cannot remember. Objects have a null prototype, so a
  * `"__proto__"` key is data; a repeated key keeps its last value, as in Python.
  *
- * @throws SyntaxError on what `json.loads` rejects, and also on `NaN`, `Infinity` and
- *   floats that overflow to infinity: Python accepts those and would hash them written as
- *   `NaN`/`Infinity`, but such a request is not JSON and this project refuses it.
+ * @throws SyntaxError on what `json.loads` rejects (an int of more than 4,300 digits, as
+ *   Python's default `int_max_str_digits`), and also on `NaN`, `Infinity`, floats that
+ *   overflow to infinity and nesting deeper than {@link MAX_PYTHON_JSON_DEPTH}: Python
+ *   accepts those (or overflows its stack), but such a request is not JSON we keep.
  */
 export function parsePythonJson(text: string): PyJsonValue {
-  const parser = { text, at: 0 };
+  const parser = { text, at: 0, depth: 0 };
   const value = readValue(parser);
   skipWhitespace(parser);
   if (parser.at !== text.length) fail(parser, "Extra data");
   return value;
 }
 
+/** Deeper than this is refused: far beyond any chat request, well within the stack. */
+export const MAX_PYTHON_JSON_DEPTH = 512;
+/** Python refuses to convert an int of more digits than this (sys.int_info.default_max_str_digits). */
+const MAX_INT_DIGITS = 4300;
+
 interface Parser {
   readonly text: string;
   at: number;
+  depth: number;
 }
 
 function readValue(p: Parser): PyJsonValue {
   skipWhitespace(p);
   const char = p.text[p.at];
-  if (char === "{") return readObject(p);
-  if (char === "[") return readArray(p);
+  if (char === "{" || char === "[") {
+    if (++p.depth > MAX_PYTHON_JSON_DEPTH) fail(p, `Nesting deeper than ${MAX_PYTHON_JSON_DEPTH}`);
+    const value = char === "{" ? readObject(p) : readArray(p);
+    p.depth -= 1;
+    return value;
+  }
   if (char === '"') return readString(p);
   for (const [word, value] of [
     ["true", true],
@@ -111,7 +122,11 @@ function readNumber(p: Parser): PyJsonValue {
     return new PyFloat(value);
   }
   const value = Number(token);
-  return Number.isSafeInteger(value) ? value : BigInt(token);
+  if (Number.isSafeInteger(value)) return value;
+  if (token.replace("-", "").length > MAX_INT_DIGITS) {
+    fail(p, `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion`);
+  }
+  return BigInt(token);
 }
 
 function skipWhitespace(p: Parser): void {

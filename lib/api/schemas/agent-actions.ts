@@ -3,10 +3,10 @@ import {
   addressSchema,
   batchResultSchema,
   chainIdSchema,
+  evidenceSecondsSchema,
   hash32Schema,
   hexBytesSchema,
   textSchema,
-  unixSecondsSchema,
 } from "@/lib/api/schemas/common";
 import { AGENT_ACTION_KINDS } from "@/lib/evidence/agent-action";
 
@@ -25,7 +25,7 @@ export const agentActionMessageSchema = z
     citedOutputs: z.array(hash32Schema).max(MAX_CITATIONS).default([]),
     citedActions: z.array(hash32Schema).max(MAX_CITATIONS).default([]),
     txHash: hash32Schema.optional(),
-    occurredAt: unixSecondsSchema,
+    occurredAt: evidenceSecondsSchema,
   })
   .refine((m) => m.citedOutputs.length + m.citedActions.length > 0, {
     message: "must cite at least one output hash or earlier action",

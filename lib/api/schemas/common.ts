@@ -30,6 +30,17 @@ export const unixSecondsSchema = z
   .transform((v) => BigInt(v))
   .refine((v) => v <= MAX_UNIX_SECONDS, "must be unix seconds no later than the year 9999");
 
+/** 2020-01-01T00:00:00Z: no TEE receipt or agent statement this product reads is older. */
+export const MIN_EVIDENCE_SECONDS = 1_577_836_800n;
+/** 2100-01-01T00:00:00Z: later is a clock or a client gone wrong, and would stretch every timeline. */
+export const MAX_EVIDENCE_SECONDS = 4_102_444_800n;
+
+/** When a piece of evidence says it happened: unix seconds from 2020 up to (not including) 2100. */
+export const evidenceSecondsSchema = unixSecondsSchema.refine(
+  (v) => v > MAX_UNIX_SECONDS || (v >= MIN_EVIDENCE_SECONDS && v < MAX_EVIDENCE_SECONDS),
+  "must be unix seconds between 2020-01-01 and 2100-01-01",
+);
+
 /** An EVM chain id as we store it (a 32-bit signed integer column). */
 export const chainIdSchema = z
   .number()
@@ -37,15 +48,51 @@ export const chainIdSchema = z
   .positive("must be the EVM chain id the agent acts on")
   .max(2_147_483_647, "must be a chain id below 2^31");
 
-/** Free text PostgreSQL can store (no NUL) that is valid Unicode, at most `max` characters. */
+/**
+ * Where `text` first breaks the rules for text we store and show: a NUL (PostgreSQL cannot
+ * store it), an unpaired UTF-16 surrogate (not Unicode), or a control character (category
+ * Cc: C0, DEL, C1). Tab, line feed and carriage return are allowed when `multiline`.
+ * Answers a sentence naming the character and its position, or null when the text is clean.
+ */
+export function textProblem(text: string, multiline: boolean): string | null {
+  if (!text.isWellFormed()) return "must be valid Unicode (it holds an unpaired UTF-16 surrogate)";
+  const at = (multiline ? MULTILINE_CONTROL : ANY_CONTROL).exec(text);
+  if (!at) return null;
+  const code = at[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  const what = code === "0000" ? "a NUL character" : "a control character";
+  return `must be text without control characters (${what}, U+${code}, at position ${at.index})`;
+}
+
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const MULTILINE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/**
+ * Free text (a reply, a reason, a signed message) that PostgreSQL can store and a page can
+ * show: valid Unicode, no NUL, no control characters but tab and line breaks, at most `max`
+ * characters.
+ */
 export function textSchema(max: number) {
   return z
     .string()
     .max(max)
-    .refine(
-      (s) => !s.includes("\u0000") && s.isWellFormed(),
-      "must be valid text without NUL characters",
-    );
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s, true);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
+/**
+ * One line of text that names something (a model, a session): as {@link textSchema}, and
+ * no line breaks or tabs either.
+ */
+export function lineSchema(max: number) {
+  return z
+    .string()
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s, false);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
 }
 
 /** The answer to a batch post: per item, in request order, whether it was new. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addressSchema, hash32Schema } from "@/lib/api/schemas/common";
+import { addressSchema, hash32Schema, textProblem } from "@/lib/api/schemas/common";
 import { cursorSchema, limitSchema } from "@/lib/api/schemas/query";
 
 /** Dispute bodies carry one text of up to 10,000 characters; anything larger is refused (413). */
@@ -25,12 +25,15 @@ export const DISPUTE_TRANSITIONS: Record<DisputeStatus, readonly DisputeStatus[]
 export const statusLabel = (status: DisputeStatus) => status.replace("_", " ");
 
 /**
- * Free text of a dispute (reason, comment, note): valid Unicode without NUL, stored trimmed,
- * 1 to 10,000 characters once trimmed.
+ * Free text of a dispute (reason, comment, note): valid Unicode without NUL or control
+ * characters (line breaks and tabs allowed), stored trimmed, 1 to 10,000 characters once trimmed.
  */
 export const disputeTextSchema = z
   .string()
-  .refine((s) => !s.includes("\u0000") && s.isWellFormed(), "must be valid text without NUL")
+  .superRefine((s, ctx) => {
+    const problem = textProblem(s, true);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
   .transform((s) => s.trim())
   .pipe(
     z

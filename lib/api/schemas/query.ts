@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { validationFailed } from "@/lib/api/errors";
+import { invalidField, validationFailed } from "@/lib/api/errors";
+import { textProblem } from "@/lib/api/schemas/common";
 
 /** An instant in a query string: ISO 8601 with a zone ("2026-11-23T10:00:00Z"). */
 export const instantSchema = z
@@ -29,11 +30,17 @@ export function limitSchema(fallback: number, max: number) {
 
 /**
  * Parses a query string with `schema`: the first value of each parameter, empty ones
- * dropped. Throws 422 naming the parameter.
+ * dropped. Throws 422 naming the parameter, also for a value no column can hold (a NUL,
+ * any control character): those never reach the database.
  */
 export function parseQuery<T extends z.ZodType>(schema: T, params: URLSearchParams): z.output<T> {
   const raw: Record<string, string> = {};
-  for (const [k, v] of params) if (v !== "" && !(k in raw)) raw[k] = v;
+  for (const [k, v] of params) {
+    if (v === "" || k in raw) continue;
+    const problem = textProblem(v, false);
+    if (problem) throw invalidField(k, problem);
+    raw[k] = v;
+  }
   const result = schema.safeParse(raw);
   if (!result.success) throw validationFailed(result.error);
   return result.data;
@@ -63,13 +70,38 @@ export function encodeCursor(at: Date | string, id: string): string {
   return Buffer.from(`${iso}|${id}`, "utf8").toString("base64url");
 }
 
-/** Parses one path parameter; throws 422 naming it. */
+/** Parses one path parameter; throws 422 naming it (bad percent-encoding included). */
 export function parseParam<T extends z.ZodType>(
   name: string,
   schema: T,
   value: string,
 ): z.output<T> {
-  const result = schema.safeParse(decodeURIComponent(value));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    throw invalidField(name, "is not valid percent-encoding (each % starts a %XX escape of UTF-8)");
+  }
+  const problem = textProblem(decoded, false);
+  if (problem) throw invalidField(name, problem);
+  const result = schema.safeParse(decoded);
   if (!result.success) throw validationFailed(result.error, name);
   return result.data;
+}
+
+/**
+ * A free-form path segment (a model name, an inference id), decoded when it is valid
+ * percent-encoding and kept as it came otherwise (a literal `%` in a name); throws 422
+ * naming it when it holds a control character.
+ */
+export function parseSegment(name: string, value: string): string {
+  let decoded = value;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    // Note: Next hands params over decoded once already; a lone `%` is then part of the name.
+  }
+  const problem = textProblem(decoded, false);
+  if (problem) throw invalidField(name, problem);
+  return decoded;
 }

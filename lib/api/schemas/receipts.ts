@@ -1,13 +1,15 @@
 import { z } from "zod";
-import { validationFailed } from "@/lib/api/errors";
+import { invalidField, validationFailed } from "@/lib/api/errors";
 import { parsePythonJson } from "@/lib/evidence/python-json-parse";
 import { pythonJsonDumps, type PyJsonValue } from "@/lib/evidence/python-json";
+import { decodeTeeSignature } from "@/lib/evidence/tee-signature-encoding";
 import {
   addressSchema,
   batchResultSchema,
+  evidenceSecondsSchema,
   hash32Schema,
+  lineSchema,
   textSchema,
-  unixSecondsSchema,
 } from "@/lib/api/schemas/common";
 import { opengradientCostSchema, paymentResponseSchema } from "@/lib/api/schemas/request-amount";
 
@@ -23,18 +25,15 @@ export const MAX_RECEIPT_BODY_BYTES = 5 * 1024 * 1024;
  * response) are accepted and kept in the raw copy.
  */
 export const receiptSchema = z.looseObject({
-  tee_signature: z
-    .string()
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be the base64 RSA-PSS signature")
-    .max(4096),
+  tee_signature: teeSignatureSchema(),
   tee_request_hash: hash32Schema,
   tee_output_hash: hash32Schema,
-  tee_timestamp: unixSecondsSchema,
+  tee_timestamp: evidenceSecondsSchema,
   tee_id: hash32Schema,
-  model: textSchema(300).refine((v: string) => v.length > 0, "must name the model"),
+  model: lineSchema(300).refine((v: string) => v.length > 0, "must name the model"),
   request: z.record(z.string(), z.unknown()).optional(),
   reply: textSchema(1_000_000).optional(),
-  x402_session: textSchema(200)
+  x402_session: lineSchema(200)
     .refine((v: string) => v.length > 0, "must not be empty")
     .optional(),
   payer: addressSchema.optional(),
@@ -85,7 +84,7 @@ export function parseReceiptsBody(body: unknown, text: string): ParsedReceipt[] 
   const receipts = isBatch
     ? (parsed.data as z.output<typeof receiptsBodySchema>).receipts
     : [parsed.data as Receipt];
-  const exact = parsePythonJson(text) as PyRecord;
+  const exact = parseExact(text);
   const exactItems = isBatch ? (exact.receipts as PyRecord[]) : [exact];
   return receipts.map((receipt, i) => {
     const item = exactItems[i]!;
@@ -99,3 +98,34 @@ export function parseReceiptsBody(body: unknown, text: string): ParsedReceipt[] 
 }
 
 type PyRecord = { readonly [key: string]: PyJsonValue };
+
+/**
+ * The base64 RSA-PSS signature, decoded at the door (lib/evidence/tee-signature-encoding):
+ * only canonical standard base64 of 256 bytes is stored, which the linker's
+ * `decode(signature, 'base64')`, the verifier and the content key all read the same way.
+ */
+function teeSignatureSchema() {
+  return z
+    .string()
+    .max(4096, "must be the base64 RSA-PSS signature (at most 4096 characters)")
+    .superRefine((v, ctx) => {
+      const decoded = decodeTeeSignature(v);
+      if ("problem" in decoded) {
+        const message = `must be the base64 RSA-PSS signature (${decoded.problem})`;
+        ctx.addIssue({ code: "custom", message });
+      }
+    });
+}
+
+/**
+ * The body parsed as Python parses it. readJsonBody already refused what JSON.parse could
+ * not keep (numbers overflowing a double, NUL, deep nesting); this is the backstop for
+ * whatever the two parsers still disagree on, answered as the client's mistake.
+ */
+function parseExact(text: string): PyRecord {
+  try {
+    return parsePythonJson(text) as PyRecord;
+  } catch (error) {
+    throw invalidField("(body)", `cannot be read exactly as written: ${(error as Error).message}`);
+  }
+}

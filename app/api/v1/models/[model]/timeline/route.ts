@@ -1,6 +1,5 @@
-import { decodeSegment } from "@/lib/web/links";
 import { apiRoute } from "@/lib/api/handler";
-import { parseQuery } from "@/lib/api/schemas/query";
+import { parseQuery, parseSegment } from "@/lib/api/schemas/query";
 import { timelineQuerySchema } from "@/lib/api/schemas/timeline";
 import { getModelTimeline } from "@/lib/db/timeline";
 
@@ -10,5 +9,5 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute<{ params: Promise<{ model: string }> }>(async (request, { params }) => {
   const { model } = await params;
   const query = parseQuery(timelineQuerySchema, new URL(request.url).searchParams);
-  return Response.json(await getModelTimeline(decodeSegment(model), query));
+  return Response.json(await getModelTimeline(parseSegment("model", model), query));
 });
