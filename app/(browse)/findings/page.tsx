@@ -20,6 +20,7 @@ export const metadata: Metadata = { title: "Findings" };
 const KIND_ORDER: string[] = [
   "stale_after_rollback",
   "bad_signature",
+  "model_lookalike",
   "version_not_live",
   "batch_root_mismatch",
   "revoked_runtime",
@@ -27,6 +28,7 @@ const KIND_ORDER: string[] = [
   "receipt_never_settled",
   "payment_without_inference",
   "batch_blob_missing",
+  "unregistered_enclave",
   "other",
 ];
 const PER_GROUP = 5;
@@ -41,6 +43,8 @@ const KIND_LABELS: Record<string, string> = {
   payment_without_inference: "Payment without inference",
   batch_blob_missing: "Batch blob missing",
   batch_root_mismatch: "Batch root mismatch",
+  unregistered_enclave: "Unregistered enclave",
+  model_lookalike: "Look-alike model name",
   other: "Other",
 };
 

@@ -12,6 +12,8 @@ export const FINDING_KINDS = [
   "batch_root_mismatch",
   "stale_after_rollback",
   "other",
+  "unregistered_enclave",
+  "model_lookalike",
 ] as const;
 
 export const findingListQuerySchema = z.object({
