@@ -62,7 +62,9 @@ export function BlastTables(props: {
             className={`rounded-t px-3 py-1.5 text-sm ${part === t.part ? "border border-b-0 border-slate-200 bg-white font-medium" : "text-slate-600 hover:text-indigo-700"}`}
           >
             {t.label}{" "}
-            <span className="text-xs text-slate-500">({formatCount(props.counts[t.part] ?? 0)})</span>
+            <span className="text-xs text-slate-500">
+              ({formatCount(props.counts[t.part] ?? 0)})
+            </span>
           </button>
         ))}
       </div>

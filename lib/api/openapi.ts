@@ -317,7 +317,11 @@ export function buildOpenApiDocument() {
           "The agent registry: known agents (from the sources config or added by an admin) and retired ones, with labels. Actions of any other address count as unknown agents'",
           "AgentList",
         ),
-        ...write("Add a known agent with a label (audited); 409 when it is already listed", "admin", "AddAgent"),
+        ...write(
+          "Add a known agent with a label (audited); 409 when it is already listed",
+          "admin",
+          "AddAgent",
+        ),
       },
       "/api/v1/agents/{address}": write(
         "Relabel, retire (unknown again) or reinstate a known agent (audited); 404 when it is not listed, 409 when already in that state",

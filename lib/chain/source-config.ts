@@ -189,7 +189,10 @@ function firstIssue(raw: unknown, error: z.ZodError): z.core.$ZodIssue | undefin
 function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): string {
   if (isObjectForm(raw) && issue.path[0] === "agents") {
     const [, index, ...field] = issue.path;
-    const where = typeof index === "number" ? `${field.map(String).join(".") || "entry"} of agent ${index}` : "agents";
+    const where =
+      typeof index === "number"
+        ? `${field.map(String).join(".") || "entry"} of agent ${index}`
+        : "agents";
     return `Invalid source config ${file}: ${where} ${issue.message}.`;
   }
   if (isObjectForm(raw) && issue.path[0] === "sources") {

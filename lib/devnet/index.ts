@@ -1,9 +1,5 @@
 import path from "node:path";
-import {
-  loadSourceConfig,
-  type ConfigAgent,
-  type SourceConfig,
-} from "@/lib/chain/source-config";
+import { loadSourceConfig, type ConfigAgent, type SourceConfig } from "@/lib/chain/source-config";
 import { log } from "@/lib/log";
 import { startAnvil } from "./anvil";
 import { startBlobStore, type BlobStore } from "./blob-store";

@@ -3,8 +3,7 @@
  * in a blast radius summary; computations made before trust tiers have no fifth element.
  */
 export type BlastSeriesPoint =
-  | [number, number, number, number]
-  | [number, number, number, number, number];
+  [number, number, number, number] | [number, number, number, number, number];
 
 export interface BlastChartRow {
   at: number;

@@ -22,8 +22,8 @@ export default async function AgentsPage() {
       <PageHeader title="Agents">
         Known agents: their actions are the headline of every blast radius. Actions of any other
         address are kept and shown apart as unknown agents, never added in. Agents come from the
-        sources config or are added here by an admin; each change is recorded in the audit log.
-        A retired agent counts as unknown from the next computation on.
+        sources config or are added here by an admin; each change is recorded in the audit log. A
+        retired agent counts as unknown from the next computation on.
       </PageHeader>
       {admin ? (
         <div className="mb-4">

@@ -20,7 +20,7 @@ import { compareBlastRadii, getBlastGraph } from "@/lib/db/blast-radius";
 import { buildIncidentBundle } from "@/lib/db/evidence-bundle";
 import type { IncidentDetail } from "@/lib/db/incidents";
 import { activeShareFor } from "@/lib/db/share-links";
-import { formatCount, formatOpg, formatUtc } from "@/lib/web/format";
+import { formatCount, formatUtc } from "@/lib/web/format";
 import { incidentHref, inferenceHref, modelHref, withShare } from "@/lib/web/links";
 import { incidentSummary, linkMetadata } from "@/lib/web/summaries";
 import { loadIncident } from "./load";

@@ -32,7 +32,10 @@ export const changeAgentBodySchema = z.discriminatedUnion(
     z.strictObject({ action: z.literal("retire") }),
     z.strictObject({ action: z.literal("reinstate") }),
   ],
-  { error: 'must be { "action": "relabel", "label" }, { "action": "retire" } or { "action": "reinstate" }' },
+  {
+    error:
+      'must be { "action": "relabel", "label" }, { "action": "retire" } or { "action": "reinstate" }',
+  },
 );
 export type AgentChange = z.output<typeof changeAgentBodySchema>;
 
