@@ -1,11 +1,12 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadSourceConfig } from "@/lib/chain/source-config";
+import { loadSourceFile } from "@/lib/chain/source-config";
 import { lockDataDir } from "@/lib/data-dir-lock";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { dataDir, getEnv, rpcPlaceholders, sourcesFile } from "@/lib/env";
 import { createIndexerPool, runIndexer } from "@/lib/indexer";
+import { syncConfigAgents } from "@/lib/indexer/known-agents";
 import { createProgressReporter } from "@/lib/indexer/progress";
 import { log } from "@/lib/log";
 
@@ -69,7 +70,7 @@ async function main() {
   if (values.help) return console.log(HELP);
   const env = getEnv();
   const file = values.config ? path.resolve(values.config) : sourcesFile(env);
-  const config = await loadSourceConfig(file, { env: rpcPlaceholders(env) });
+  const { sources: config, agents } = await loadSourceFile(file, { env: rpcPlaceholders(env) });
   // Every option is checked before anything starts.
   const maxRange = positiveInt("max-range", values["max-range"]);
   const concurrency = positiveInt("concurrency", values.concurrency);
@@ -83,6 +84,7 @@ async function main() {
   try {
     const pool = createIndexerPool(await database(stops));
     stops.push(() => pool.end());
+    await syncConfigAgents(pool, agents);
     const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY) });
     log.info(
       {

@@ -14,9 +14,14 @@ import {
 import { formatCount, formatUtc, formatUtcShort } from "@/lib/web/format";
 import { blastChartRows, type BlastSeriesPoint } from "@/lib/web/blast-series";
 
-/** Reached inferences per hour (in the window, stale after it) and the agent actions that followed. Draws only. */
+/**
+ * Reached inferences per hour (in the window, stale after it) and the agent actions that
+ * followed: known agents' as a solid line, unknown agents' as a dashed grey one of their own.
+ * Draws only.
+ */
 export function BlastChart({ series }: { series: BlastSeriesPoint[] }) {
   const { rows, step } = blastChartRows(series);
+  const unknown = series.reduce((n, p) => n + (p[4] ?? 0), 0);
   if (rows.length === 0) {
     return (
       <p className="rounded border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">
@@ -29,7 +34,7 @@ export function BlastChart({ series }: { series: BlastSeriesPoint[] }) {
       <div
         className="h-56"
         role="img"
-        aria-label="Reached inferences per time bucket (bars, stale on top) and agent actions (line); the caption says the same in words"
+        aria-label="Reached inferences per time bucket (bars, stale on top), known agents' actions (line) and unknown agents' actions (dashed line); the caption says the same in words"
       >
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
@@ -64,19 +69,32 @@ export function BlastChart({ series }: { series: BlastSeriesPoint[] }) {
             />
             <Line
               dataKey="actions"
-              name="Agent actions"
+              name="Agent actions (known agents)"
               stroke="#4338ca"
               dot={false}
               connectNulls={false}
               isAnimationActive={false}
             />
+            {unknown > 0 ? (
+              <Line
+                dataKey="unknownActions"
+                name="Unknown agents' actions"
+                stroke="#64748b"
+                strokeDasharray="4 3"
+                dot={false}
+                connectNulls={false}
+                isAnimationActive={false}
+              />
+            ) : null}
           </ComposedChart>
         </ResponsiveContainer>
       </div>
       <figcaption className="mt-1 text-xs text-slate-600">
         Per {step} (UTC): {formatCount(series.reduce((n, p) => n + p[1], 0))} inferences in the
         window, {formatCount(series.reduce((n, p) => n + p[2], 0))} stale after it,{" "}
-        {formatCount(series.reduce((n, p) => n + p[3], 0))} agent actions. Empty {step}s are gaps.
+        {formatCount(series.reduce((n, p) => n + p[3], 0))} actions of known agents
+        {unknown > 0 ? `, and apart ${formatCount(unknown)} of unknown agents` : ""}. Empty {step}s
+        are gaps.
       </figcaption>
     </figure>
   );

@@ -17,14 +17,16 @@ const TABS: { part: BlastPart; label: string }[] = [
   { part: "stale", label: "Stale records" },
   { part: "settlements", label: "Settlements" },
   { part: "payments", label: "Payments" },
-  { part: "actions", label: "Agent actions" },
+  { part: "actions", label: "Agent actions (known agents)" },
+  { part: "unknownActions", label: "Unknown agents' actions" },
 ];
 
 /** The stored blast radius as tables, one tab per part, paged from the API. */
 export function BlastTables(props: {
   incidentId: string;
   computationId: string;
-  counts: Record<BlastPart, number>;
+  /** Per part; a part absent from an older computation is not offered. */
+  counts: Partial<Record<BlastPart, number>>;
 }) {
   const [part, setPart] = useState<BlastPart>("affected");
   const [pages, setPages] = useState<number[]>([0]);
@@ -45,7 +47,7 @@ export function BlastTables(props: {
         aria-label="Blast radius tables"
         className="flex flex-wrap gap-1 border-b border-slate-200"
       >
-        {TABS.map((t) => (
+        {TABS.filter((t) => props.counts[t.part] !== undefined).map((t) => (
           <button
             key={t.part}
             role="tab"
@@ -60,7 +62,9 @@ export function BlastTables(props: {
             className={`rounded-t px-3 py-1.5 text-sm ${part === t.part ? "border border-b-0 border-slate-200 bg-white font-medium" : "text-slate-600 hover:text-indigo-700"}`}
           >
             {t.label}{" "}
-            <span className="text-xs text-slate-500">({formatCount(props.counts[t.part])})</span>
+            <span className="text-xs text-slate-500">
+              ({formatCount(props.counts[t.part] ?? 0)})
+            </span>
           </button>
         ))}
       </div>
@@ -122,7 +126,7 @@ export function BlastTables(props: {
         </button>
         <span className="text-slate-600">
           {rows.length
-            ? `${formatCount(rows[0]!.position)}–${formatCount(rows.at(-1)!.position)} of ${formatCount(props.counts[part])}`
+            ? `${formatCount(rows[0]!.position)}–${formatCount(rows.at(-1)!.position)} of ${formatCount(props.counts[part] ?? 0)}`
             : ""}
         </span>
       </div>
@@ -140,7 +144,9 @@ function headers(part: BlastPart): string[] {
     case "payments":
       return ["#", "Transaction", "From", "Value", "Allocated to reached inferences", "Time (UTC)"];
     case "actions":
-      return ["#", "Depth", "Kind", "Agent", "What it did", "Time (UTC)"];
+      return ["#", "Depth", "Kind", "Agent (known)", "What it did", "Time (UTC)"];
+    case "unknownActions":
+      return ["#", "Depth", "Kind", "Agent (unknown)", "What it did", "Time (UTC)"];
   }
 }
 
@@ -181,11 +187,19 @@ function cells(r: BlastRow) {
         time,
       ];
     case "actions":
+    case "unknownActions":
       return [
         r.position,
         r.depth,
         r.kind,
-        r.actor ? <Hash key="a" value={r.actor} /> : "—",
+        <span key="a" className="inline-flex items-center gap-1">
+          {r.actor ? <Hash value={r.actor} /> : "—"}
+          {r.agentTrust === "known" ? (
+            <span className="text-xs text-slate-600">{r.agentLabel}</span>
+          ) : (
+            <span className="rounded bg-slate-200 px-1 text-xs text-slate-800">unknown agent</span>
+          )}
+        </span>,
         r.summary,
         time,
       ];

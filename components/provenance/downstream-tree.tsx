@@ -19,11 +19,16 @@ export function DownstreamTree({
   const children = new Map<string | null, DownstreamNode[]>();
   for (const n of nodes) children.set(n.parentId, [...(children.get(n.parentId) ?? []), n]);
   const deepest = Math.max(...nodes.map((n) => n.depth));
+  const unknown = nodes.filter((n) => n.agentTrust === "unknown").length;
   return (
     <>
       <p className="mb-2 text-sm text-slate-600">
         {nodes.length} action{nodes.length === 1 ? "" : "s"} depended on it, {deepest} level
-        {deepest === 1 ? "" : "s"} deep{truncated ? " (more exist beyond what is shown)" : ""}.
+        {deepest === 1 ? "" : "s"} deep{truncated ? " (more exist beyond what is shown)" : ""}
+        {unknown > 0
+          ? `; ${unknown} of them by unknown agents (not in the agent registry, anyone could have sent them)`
+          : ""}
+        .
       </p>
       <Level nodes={children.get(null) ?? []} childrenOf={children} />
     </>
@@ -47,8 +52,13 @@ function Level({
               <span className="rounded bg-slate-100 px-1.5 text-xs">level {n.depth}</span>
               <span className="font-medium">{n.summary}</span>
               <span className="text-xs text-slate-500">
-                {n.kind.replace(/_/g, " ")} by <Hash value={n.agent} label="agent address" /> on
-                chain {n.chainId}, <Time iso={n.occurredAt} />
+                {n.kind.replace(/_/g, " ")} by <Hash value={n.agent} label="agent address" />{" "}
+                {n.agentTrust === "known" ? (
+                  n.agentLabel
+                ) : (
+                  <span className="rounded bg-slate-200 px-1 text-slate-800">unknown agent</span>
+                )}{" "}
+                on chain {n.chainId}, <Time iso={n.occurredAt} />
               </span>
               {n.txHash ? (
                 <Hash value={n.txHash} label="transaction" href={`/search?q=${n.txHash}`} />

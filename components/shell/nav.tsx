@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AccountMenu } from "@/components/auth/account-menu";
+import { AdminLinks } from "./admin-links";
 import { LiveUpdates } from "./live-updates";
 import { SearchBox } from "./search-box";
 
@@ -30,6 +31,7 @@ export function Nav() {
               </Link>
             </li>
           ))}
+          <AdminLinks />
         </ul>
         <div className="ml-auto flex items-center gap-4">
           <LiveUpdates />

@@ -24,6 +24,12 @@ import { indexerStatusSchema } from "@/lib/api/schemas/status";
 import { timelineQuerySchema, timelineSchema } from "@/lib/api/schemas/timeline";
 import { AGENT_ACTION_TYPES } from "@/lib/evidence/agent-action";
 import { setRoleBodySchema, signInBodySchema } from "@/lib/api/schemas/auth";
+import {
+  addAgentBodySchema,
+  agentListSchema,
+  changeAgentBodySchema,
+} from "@/lib/api/schemas/agents";
+import { BLAST_PARTS } from "@/lib/api/schemas/blast";
 import { incidentDraftSchema, signedIncidentBodySchema } from "@/lib/api/schemas/incidents";
 import { INCIDENT_STATEMENT_TYPES } from "@/lib/evidence/incident-statement";
 import { evidenceBundleSchema } from "@/lib/evidence/bundle";
@@ -129,7 +135,7 @@ const write = (
   role: string | null,
   body: string | null,
   extra: Record<string, unknown> = {},
-  method: "post" | "put" = "post",
+  method: "post" | "put" | "patch" = "post",
 ) => ({
   [method]: {
     summary,
@@ -306,6 +312,24 @@ export function buildOpenApiDocument() {
         { parameters: [pathParameter("address", "The user's address")] },
         "put",
       ),
+      "/api/v1/agents": {
+        ...read(
+          "The agent registry: known agents (from the sources config or added by an admin) and retired ones, with labels. Actions of any other address count as unknown agents'",
+          "AgentList",
+        ),
+        ...write(
+          "Add a known agent with a label (audited); 409 when it is already listed",
+          "admin",
+          "AddAgent",
+        ),
+      },
+      "/api/v1/agents/{address}": write(
+        "Relabel, retire (unknown again) or reinstate a known agent (audited); 404 when it is not listed, 409 when already in that state",
+        "admin",
+        "ChangeAgent",
+        { parameters: [pathParameter("address", "The agent's address")] },
+        "patch",
+      ),
       "/api/v1/incidents": {
         get: {
           summary: "Incidents, newest first, superseded ones included",
@@ -363,7 +387,9 @@ export function buildOpenApiDocument() {
               name: "part",
               in: "query",
               required: true,
-              schema: { enum: ["affected", "stale", "settlements", "payments", "actions"] },
+              description:
+                "actions: known agents' actions (the headline); unknownActions: actions of agents not in the agent registry, kept apart",
+              schema: { enum: [...BLAST_PARTS] },
             },
             { name: "computation", in: "query", required: false, schema: { type: "string" } },
             { name: "after", in: "query", required: false, schema: { type: "integer" } },
@@ -377,7 +403,7 @@ export function buildOpenApiDocument() {
         },
       ),
       "/api/v1/incidents/{id}/blast-radius/export": read(
-        "A stored blast radius as a JSON or CSV download",
+        "A stored blast radius as a JSON or CSV download. Known agents' actions (`actions`) and unknown agents' (`unknownActions`) are separate: in JSON two arrays and separate counts, in CSV an `agentTrust` column (known | unknown)",
         "Object",
         {
           parameters: [
@@ -556,6 +582,9 @@ export function buildOpenApiDocument() {
         },
         SignIn: schema(signInBodySchema),
         SetRole: schema(setRoleBodySchema),
+        AddAgent: schema(addAgentBodySchema),
+        ChangeAgent: schema(changeAgentBodySchema),
+        AgentList: schema(agentListSchema),
         CreateShareLink: schema(createShareLinkBodySchema),
         CreatedShareLink: schema(createdShareLinkSchema),
         ShareLinkList: schema(shareLinkListSchema),

@@ -19,6 +19,10 @@ import { z } from "zod";
  * - tee_registry: 1 = og-evm `getTEE` tuple; 2 = current registry, tuple + `ohttpConfig`.
  * - settlement_relay: 1 = legacy events only; 2 = `IndividualSettlement`/`BatchSettlement`.
  * - every other kind: 1.
+ *
+ * The file is that array, or an object `{ "sources": [...], "agents": [{ address, label }] }`
+ * whose `agents` are the known agents (their actions count in blast radius headlines; anyone
+ * else's are shown apart as unknown agents). The devnet writes the object form.
  */
 export const SOURCE_KINDS = [
   "tee_registry",
@@ -98,6 +102,45 @@ export const sourceConfigSchema = z.array(sourceRowSchema).superRefine((rows, ct
   });
 });
 
+const checksummedAddress = z
+  .string()
+  .refine((value) => isAddress(value, { strict: false }), {
+    message: "must be a 0x-prefixed 20-byte hex address",
+  })
+  .transform((value) => getAddress(value));
+
+/** A known agent listed in the config: its address and how people call it. */
+export const configAgentSchema = z.strictObject({
+  address: checksummedAddress,
+  label: z.string().trim().min(1).max(80),
+});
+export type ConfigAgent = z.infer<typeof configAgentSchema>;
+
+/** The whole file in either form; the object form may list known agents (unique addresses). */
+export const sourceFileSchema = z.union([
+  sourceConfigSchema.transform((sources) => ({ sources, agents: [] as ConfigAgent[] })),
+  z
+    .strictObject({
+      sources: sourceConfigSchema,
+      agents: z.array(configAgentSchema).default([]),
+    })
+    .superRefine((file, ctx) => {
+      const seen = new Set<string>();
+      file.agents.forEach((agent, index) => {
+        const key = agent.address.toLowerCase();
+        if (seen.has(key)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["agents", index, "address"],
+            message: "duplicates an earlier agent",
+          });
+        }
+        seen.add(key);
+      });
+    }),
+]);
+export type SourceFile = z.infer<typeof sourceFileSchema>;
+
 /** A validated source row. */
 export type SourceRow = z.infer<typeof sourceRowSchema>;
 /** A validated source configuration. */
@@ -109,6 +152,7 @@ export type PlaceholderEnv = Readonly<Record<string, string | undefined>>;
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 function substitutePlaceholders(raw: unknown, env: PlaceholderEnv, file: string): unknown {
+  if (isObjectForm(raw)) return { ...raw, sources: substitutePlaceholders(raw.sources, env, file) };
   if (!Array.isArray(raw)) return raw;
   return raw.map((row: unknown, index) => {
     if (typeof row !== "object" || row === null) return row;
@@ -130,7 +174,30 @@ function substitutePlaceholders(raw: unknown, env: PlaceholderEnv, file: string)
   });
 }
 
+function isObjectForm(raw: unknown): raw is { sources: unknown; agents?: unknown } {
+  return typeof raw === "object" && raw !== null && !Array.isArray(raw);
+}
+
+/** The first issue of the form the file is written in (a union reports both forms' issues). */
+function firstIssue(raw: unknown, error: z.ZodError): z.core.$ZodIssue | undefined {
+  const issue = error.issues[0];
+  if (issue?.code !== "invalid_union") return issue;
+  const branch = issue.errors[isObjectForm(raw) ? 1 : 0];
+  return branch?.[0] ?? issue;
+}
+
 function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): string {
+  if (isObjectForm(raw) && issue.path[0] === "agents") {
+    const [, index, ...field] = issue.path;
+    const where =
+      typeof index === "number"
+        ? `${field.map(String).join(".") || "entry"} of agent ${index}`
+        : "agents";
+    return `Invalid source config ${file}: ${where} ${issue.message}.`;
+  }
+  if (isObjectForm(raw) && issue.path[0] === "sources") {
+    return describeIssue(file, raw.sources, { ...issue, path: issue.path.slice(1) });
+  }
   const [index, field, ...rest] = issue.path;
   if (typeof index !== "number" || field === undefined) {
     return `Invalid source config ${file}: ${issue.message} (the file must be a JSON array of source rows).`;
@@ -144,17 +211,26 @@ function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): str
 }
 
 /**
- * Validates raw (already JSON-parsed) source configuration. Throws an Error whose message is one
- * sentence naming the file, the row and the bad field.
+ * Validates a raw (already JSON-parsed) source file in either form: its rows and known agents.
+ * Throws an Error whose message is one sentence naming the file, the row and the bad field.
  */
-export function parseSourceConfig(raw: unknown, file = "<inline>", env: PlaceholderEnv = {}) {
+export function parseSourceFile(
+  raw: unknown,
+  file = "<inline>",
+  env: PlaceholderEnv = {},
+): SourceFile {
   const substituted = substitutePlaceholders(raw, env, file);
-  const result = sourceConfigSchema.safeParse(substituted);
+  const result = sourceFileSchema.safeParse(substituted);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const issue = firstIssue(raw, result.error);
   throw new Error(issue ? describeIssue(file, raw, issue) : `Invalid source config ${file}.`, {
     cause: result.error,
   });
+}
+
+/** The source rows of a raw source file (see {@link parseSourceFile}). */
+export function parseSourceConfig(raw: unknown, file = "<inline>", env: PlaceholderEnv = {}) {
+  return parseSourceFile(raw, file, env).sources;
 }
 
 /**
@@ -166,6 +242,14 @@ export async function loadSourceConfig(
   file: string,
   options: { env?: PlaceholderEnv } = {},
 ): Promise<SourceConfig> {
+  return (await loadSourceFile(file, options)).sources;
+}
+
+/** Reads a source file like {@link loadSourceConfig}, with the known agents it lists. */
+export async function loadSourceFile(
+  file: string,
+  options: { env?: PlaceholderEnv } = {},
+): Promise<SourceFile> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -182,19 +266,23 @@ export async function loadSourceConfig(
       cause: error,
     });
   }
-  return parseSourceConfig(raw, file, options.env ?? {});
+  return parseSourceFile(raw, file, options.env ?? {});
 }
 
 /**
- * Validates and writes a source configuration as pretty JSON, and returns the validated rows
- * (addresses checksummed). The write goes through a temporary file and a rename so that a
- * reader never sees half a file.
+ * Validates and writes a source configuration as pretty JSON (the object form when `agents`
+ * are given), and returns the validated rows (addresses checksummed). The write goes through
+ * a temporary file and a rename so that a reader never sees half a file.
  */
-export async function writeSourceConfig(file: string, rows: SourceConfig): Promise<SourceConfig> {
-  const valid = parseSourceConfig(rows, file);
+export async function writeSourceConfig(
+  file: string,
+  rows: SourceConfig,
+  agents?: readonly ConfigAgent[],
+): Promise<SourceConfig> {
+  const valid = parseSourceFile(agents ? { sources: rows, agents } : rows, file);
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(valid, null, 2)}\n`);
+  await writeFile(tmp, `${JSON.stringify(agents ? valid : valid.sources, null, 2)}\n`);
   await rename(tmp, file);
-  return valid;
+  return valid.sources;
 }

@@ -19,6 +19,10 @@ export interface BlastRow {
   blockNumber: string | null;
   kind: string | null;
   actor: string | null;
+  /** Actions: whether the agent was known (in the agent registry) when this was computed. */
+  agentTrust: "known" | "unknown" | null;
+  /** Actions: the registry's label of a known agent (as it is now). */
+  agentLabel: string | null;
   token: string | null;
   value: string | null;
   allocated: string | null;
@@ -27,9 +31,16 @@ export interface BlastRow {
 
 const INFERENCE_SQL = `
     SELECT e.ord, i.id, i.occurred_at, mv.label, NULL::int, i.output_hash, i.tee_id, i.payer, NULL, NULL::int,
-           NULL, i.signature_status::text, NULL, NULL, NULL, NULL, NULL
+           NULL, i.signature_status::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL
       FROM items e JOIN inference i ON i.id = e.item
       LEFT JOIN model_version mv ON mv.id = i.model_version_id`;
+
+/** Agent actions; which part they are stored in says whether their agent was known. */
+const actionSql = (trust: "known" | "unknown") => `
+    SELECT e.ord, a.id::text, a.occurred_at, NULL, split_part(e.item, ':', 2)::int, NULL, NULL, NULL, a.tx_hash, a.chain_id,
+           NULL, a.kind::text, a.agent, NULL, NULL, NULL, a.summary, '${trust}',
+           (SELECT k.label FROM known_agent k WHERE k.address = a.agent)
+      FROM items e JOIN agent_action a ON a.id = split_part(e.item, ':', 1)::uuid`;
 
 // Each part's ids in stored order (WITH ORDINALITY), joined to the rows they name.
 const PART_SQL: Record<BlastPart, string> = {
@@ -38,16 +49,15 @@ const PART_SQL: Record<BlastPart, string> = {
   settlements: `
     SELECT e.ord, s.id::text, s.block_time AS occurred_at, NULL AS version, NULL::int AS depth, s.output_hash,
            s.tee_id, NULL AS payer, s.tx_hash, s.chain_id, s.block_number::text, s.kind::text, NULL AS actor,
-           NULL AS token, NULL AS value, NULL AS allocated, NULL AS summary
+           NULL AS token, NULL AS value, NULL AS allocated, NULL AS summary, NULL AS agent_trust, NULL AS agent_label
       FROM items e JOIN settlement s ON s.id = e.item::uuid`,
   payments: `
     SELECT e.ord, p.id::text, p.occurred_at, NULL, NULL::int, NULL, NULL, p.from_address, p.tx_hash, p.chain_id,
-           p.block_number::text, p.settle_event, p.to_address, p.token, p.value::text, split_part(e.item, ':', 2), p.session_id
+           p.block_number::text, p.settle_event, p.to_address, p.token, p.value::text, split_part(e.item, ':', 2), p.session_id,
+           NULL, NULL
       FROM items e JOIN payment p ON p.id = split_part(e.item, ':', 1)::uuid`,
-  actions: `
-    SELECT e.ord, a.id::text, a.occurred_at, NULL, split_part(e.item, ':', 2)::int, NULL, NULL, NULL, a.tx_hash, a.chain_id,
-           NULL, a.kind::text, a.agent, NULL, NULL, NULL, a.summary
-      FROM items e JOIN agent_action a ON a.id = split_part(e.item, ':', 1)::uuid`,
+  actions: actionSql("known"),
+  unknownActions: actionSql("unknown"),
 };
 
 /**
@@ -77,6 +87,8 @@ export async function listBlastRows(
     value: string | null;
     allocated: string | null;
     summary: string | null;
+    agent_trust: "known" | "unknown" | null;
+    agent_label: string | null;
   }>(
     `WITH items AS (
        SELECT e.item, e.ord FROM blast_radius b
@@ -84,7 +96,7 @@ export async function listBlastRows(
         WHERE b.id = $1 AND e.ord > $3
         ORDER BY e.ord ${page.limit === null ? "" : `LIMIT ${Math.floor(page.limit)}`})
      SELECT * FROM (${PART_SQL[part]}) r(ord, id, occurred_at, version, depth, output_hash, tee_id, payer, tx_hash,
-                    chain_id, block_number, kind, actor, token, value, allocated, summary)
+                    chain_id, block_number, kind, actor, token, value, allocated, summary, agent_trust, agent_label)
       ORDER BY ord`,
     [blastRadiusId, part, page.after],
   );
@@ -103,6 +115,8 @@ export async function listBlastRows(
     blockNumber: r.block_number,
     kind: r.kind,
     actor: r.actor,
+    agentTrust: r.agent_trust,
+    agentLabel: r.agent_label,
     token: r.token,
     value: r.value,
     allocated: r.allocated,
@@ -125,6 +139,8 @@ export const BLAST_CSV_COLUMNS = [
   "blockNumber",
   "kind",
   "actor",
+  "agentTrust",
+  "agentLabel",
   "token",
   "value",
   "allocated",

@@ -1,10 +1,12 @@
 import "server-only";
 import type pg from "pg";
 import { notFound } from "@/lib/api/errors";
+import { BLAST_PARTS, type BlastPart } from "@/lib/api/schemas/blast";
 import type { DownstreamNode } from "@/lib/api/schemas/inferences";
 import { getPool } from "@/lib/db/client";
 import { downstreamJsonSql, toDownstream } from "@/lib/db/downstream";
 import { withTransaction } from "@/lib/db/transaction";
+import type { BlastSeriesPoint } from "@/lib/web/blast-series";
 
 /** The action graph is walked at most this deep; deeper chains are reported as capped. */
 export const BLAST_MAX_DEPTH = 32;
@@ -22,9 +24,12 @@ export const BLAST_MAX_DEPTH = 32;
  * - agent actions citing their outputs, then actions citing those, at every depth. The
  *   walk is UNION over (action, depth) with a depth cap, so a cycle in the citations ends
  *   at the cap instead of running for ever; each action counts once, at its shallowest depth.
+ *   Actions of known agents (the agent registry) are the headline (`actions`); those of
+ *   unknown agents are counted, listed and charted apart (`unknownActions`), never added in.
  *
  * `result` keeps each part as one comma-separated string of items in a stable order
- * (inference ids; settlement ids; payment "id:allocated"; action "id:depth"), see
+ * (inference ids; settlement ids; payment "id:allocated"; action "id:depth", known and
+ * unknown agents' apart), see
  * `blastItemsSql`. Note: a JSON array of 100k strings costs several times more to build and
  * store than one string, and the whole statement has a budget of a second at that size.
  */
@@ -42,7 +47,11 @@ const COMPUTE = `
     SELECT c.action_id, w.depth + 1 FROM walk w JOIN agent_action_citation c ON c.cited_action_id = w.id
      WHERE w.depth < ${BLAST_MAX_DEPTH}
   ), act AS MATERIALIZED (
-    SELECT s.id, s.depth, a.occurred_at
+    -- Trust tier: an action is known when its agent is in the registry and not retired, as of
+    -- this computation. Unknown ones are walked through (a known agent may cite one) but
+    -- counted apart, never in the headline.
+    SELECT s.id, s.depth, a.occurred_at, a.agent,
+           EXISTS (SELECT 1 FROM known_agent k WHERE k.address = a.agent AND k.retired_at IS NULL) AS known
       FROM (SELECT id, min(depth) AS depth FROM walk GROUP BY id) s JOIN agent_action a ON a.id = s.id
   ), sett AS MATERIALIZED (
     SELECT s.id FROM hit h JOIN settlement s ON s.id = h.settlement_id WHERE s.orphaned_at IS NULL
@@ -65,11 +74,13 @@ const COMPUTE = `
            COALESCE(string_agg(id, ',' ORDER BY occurred_at, id) FILTER (WHERE stale), '') AS stale_ids
       FROM hit
   ), series AS (
-    SELECT hour, sum(affected)::int AS affected, sum(stale)::int AS stale, sum(actions)::int AS actions FROM (
+    SELECT hour, sum(affected)::int AS affected, sum(stale)::int AS stale, sum(actions)::int AS actions,
+           sum(unknown)::int AS unknown FROM (
       SELECT date_trunc('hour', occurred_at) AS hour, count(*) FILTER (WHERE NOT stale) AS affected,
-             count(*) FILTER (WHERE stale) AS stale, 0 AS actions FROM hit GROUP BY 1
+             count(*) FILTER (WHERE stale) AS stale, 0 AS actions, 0 AS unknown FROM hit GROUP BY 1
       UNION ALL
-      SELECT date_trunc('hour', occurred_at), 0, 0, count(*) FROM act GROUP BY 1) u
+      SELECT date_trunc('hour', occurred_at), 0, 0, count(*) FILTER (WHERE known), count(*) FILTER (WHERE NOT known)
+        FROM act GROUP BY 1) u
      GROUP BY hour
   )
   INSERT INTO blast_radius (incident_id, summary, result)
@@ -82,19 +93,24 @@ const COMPUTE = `
       'tokens', (SELECT COALESCE(jsonb_agg(jsonb_build_object('token', token, 'payments', n, 'total', total::text,
                         'allocated', allocated::text) ORDER BY token), '[]'::jsonb)
                    FROM (SELECT token, count(*) AS n, sum(value) AS total, sum(allocated) AS allocated FROM pay GROUP BY token) t),
-      'actions', (SELECT count(*) FROM act),
+      'actions', (SELECT count(*) FROM act WHERE known),
       'actionsByDepth', (SELECT COALESCE(jsonb_object_agg(depth, n ORDER BY depth), '{}'::jsonb)
-                           FROM (SELECT depth, count(*) AS n FROM act GROUP BY depth) d),
-      'maxDepth', (SELECT COALESCE(max(depth), 0) FROM act),
+                           FROM (SELECT depth, count(*) AS n FROM act WHERE known GROUP BY depth) d),
+      'maxDepth', (SELECT COALESCE(max(depth), 0) FROM act WHERE known),
+      'unknownActions', (SELECT count(*) FROM act WHERE NOT known),
+      'unknownActionsByDepth', (SELECT COALESCE(jsonb_object_agg(depth, n ORDER BY depth), '{}'::jsonb)
+                                  FROM (SELECT depth, count(*) AS n FROM act WHERE NOT known GROUP BY depth) d),
+      'unknownAgents', (SELECT count(DISTINCT agent) FROM act WHERE NOT known),
       'depthCapped', (SELECT EXISTS (SELECT 1 FROM walk WHERE depth >= ${BLAST_MAX_DEPTH})),
-      'series', (SELECT COALESCE(jsonb_agg(jsonb_build_array((extract(epoch FROM hour) * 1000)::bigint, affected, stale, actions)
+      'series', (SELECT COALESCE(jsonb_agg(jsonb_build_array((extract(epoch FROM hour) * 1000)::bigint, affected, stale, actions, unknown)
                         ORDER BY hour), '[]'::jsonb) FROM series)
     ), jsonb_build_object(
       'affected', (SELECT affected_ids FROM hits),
       'stale', (SELECT stale_ids FROM hits),
       'settlements', (SELECT COALESCE(string_agg(id::text, ',' ORDER BY id), '') FROM sett),
       'payments', (SELECT COALESCE(string_agg(id::text || ':' || allocated::text, ',' ORDER BY occurred_at, id), '') FROM pay),
-      'actions', (SELECT COALESCE(string_agg(id::text || ':' || depth, ',' ORDER BY depth, occurred_at, id), '') FROM act)
+      'actions', (SELECT COALESCE(string_agg(id::text || ':' || depth, ',' ORDER BY depth, occurred_at, id), '') FROM act WHERE known),
+      'unknownActions', (SELECT COALESCE(string_agg(id::text || ':' || depth, ',' ORDER BY depth, occurred_at, id), '') FROM act WHERE NOT known)
     )
     FROM inc
   RETURNING id, computed_at, summary`;
@@ -106,12 +122,18 @@ export interface BlastRadiusSummary {
   settlements: number;
   payments: number;
   tokens: { token: string; payments: number; total: string; allocated: string }[];
+  /** Actions of known agents: the headline. */
   actions: number;
   actionsByDepth: Record<string, number>;
   maxDepth: number;
+  /** Actions of unknown agents, apart (absent from computations made before trust tiers). */
+  unknownActions?: number;
+  unknownActionsByDepth?: Record<string, number>;
+  /** How many distinct unknown agents acted. */
+  unknownAgents?: number;
   depthCapped: boolean;
-  /** [hour (unix ms), affected, stale, actions] */
-  series: [number, number, number, number][];
+  /** [hour (unix ms), affected, stale, known agents' actions, unknown agents' actions?] */
+  series: BlastSeriesPoint[];
 }
 
 export interface StoredBlastRadius {
@@ -157,8 +179,7 @@ export async function listBlastRadii(incidentId: string): Promise<StoredBlastRad
   }));
 }
 
-export const BLAST_PARTS = ["affected", "stale", "settlements", "payments", "actions"] as const;
-export type BlastPart = (typeof BLAST_PARTS)[number];
+export { BLAST_PARTS, type BlastPart } from "@/lib/api/schemas/blast";
 
 /** How two computations differ, per part: ids the newer one added and dropped. */
 export async function compareBlastRadii(newerId: string, olderId: string) {

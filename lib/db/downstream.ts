@@ -10,7 +10,8 @@ export const DOWNSTREAM_MAX_NODES = 500;
  * `outputHash` (a column or parameter) so the provenance card reads it in the same
  * statement: depth 1 cites the output, depth n cites an action at depth n-1. Each action
  * appears once, at its shallowest depth (an action may cite several earlier ones). Capped
- * at MAX_NODES + 1 rows.
+ * at MAX_NODES + 1 rows. Each node says whether its agent is known (in the agent registry, not
+ * retired) or unknown, so pages can set unknown agents apart.
  */
 export const downstreamJsonSql = (outputHash: string) => `
   (WITH RECURSIVE walk(id, parent_id, depth) AS (
@@ -24,8 +25,10 @@ export const downstreamJsonSql = (outputHash: string) => `
    )
    SELECT COALESCE(json_agg(n ORDER BY n.depth, n."occurredAt", n.id), '[]') FROM (
      SELECT a.id, s.parent_id AS "parentId", s.depth, a.agent, a.chain_id AS "chainId", a.kind::text AS kind,
-            a.summary, a.tx_hash AS "txHash", a.occurred_at AS "occurredAt"
+            a.summary, a.tx_hash AS "txHash", a.occurred_at AS "occurredAt",
+            CASE WHEN k.address IS NULL THEN 'unknown' ELSE 'known' END AS "agentTrust", k.label AS "agentLabel"
        FROM shallowest s JOIN agent_action a ON a.id = s.id
+       LEFT JOIN known_agent k ON k.address = a.agent AND k.retired_at IS NULL
       ORDER BY s.depth, a.occurred_at, a.id LIMIT ${DOWNSTREAM_MAX_NODES + 1}) n)`;
 
 /** The JSON rows of downstreamJsonSql as the API's nodes, and whether the caps cut it. */

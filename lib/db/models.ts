@@ -15,7 +15,10 @@ export async function evidenceNow(): Promise<Date> {
   return new Date(Math.max(Date.now(), chain));
 }
 
-/** Every model with its versions (and which are live now), recent traffic and open findings. */
+/**
+ * Every model with its versions (and which are live now), recent traffic and open findings.
+ * A look-alike of a known model (model_lookalike) is left out: it is a finding, not a model.
+ */
 export async function listModels(now?: Date): Promise<ModelList> {
   const at = now ?? (await evidenceNow());
   const { rows } = await getPool().query<{
@@ -43,7 +46,9 @@ export async function listModels(now?: Date): Promise<ModelList> {
               WHERE r.model_id = m.id AND NOT r.orphaned) AS inferences,
             (SELECT count(*)::int FROM finding f WHERE f.model_id = m.id AND f.resolved_at IS NULL) AS open_findings,
             (SELECT max(i.occurred_at) FROM inference i WHERE i.model_id = m.id) AS last_at
-       FROM model m ORDER BY m.name`,
+       FROM model m
+      WHERE NOT EXISTS (SELECT 1 FROM model_lookalike l WHERE l.model_id = m.id)
+      ORDER BY m.name`,
     [at],
   );
   return {

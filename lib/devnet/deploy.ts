@@ -9,6 +9,7 @@ import {
 import { log } from "@/lib/log";
 import { createDevnetClients, type DevnetClients } from "./clients";
 import { compileContracts, type Artifacts, type ContractName } from "./compile";
+import { STORY_AGENTS } from "./scenario/story-actors";
 
 /** Chain ids of the two devnet chains: OpenGradient's EVM and Base. */
 export const DEVNET_CHAIN_IDS = { og: 10740, base: 8453 } as const;
@@ -195,7 +196,8 @@ export async function deployDevnet(args: {
     if (row.kind === "opg_token") return { ...row, payees: [DEVNET_PAYEE] };
     return row;
   });
-  return writeSourceConfig(args.outFile, rows);
+  // The story's three agents are the devnet's known agents.
+  return writeSourceConfig(args.outFile, rows, STORY_AGENTS);
 }
 
 /** x402 payments on the devnet go to OpenGradient's default TEE payee (FACTS.md). */

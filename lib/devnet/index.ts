@@ -1,9 +1,10 @@
 import path from "node:path";
-import { loadSourceConfig, type SourceConfig } from "@/lib/chain/source-config";
+import { loadSourceConfig, type ConfigAgent, type SourceConfig } from "@/lib/chain/source-config";
 import { log } from "@/lib/log";
 import { startAnvil } from "./anvil";
 import { startBlobStore, type BlobStore } from "./blob-store";
 import { DEVNET_CHAIN_IDS, deployDevnet } from "./deploy";
+import { STORY_AGENTS } from "./scenario/story-actors";
 
 export { startAnvil, type AnvilInstance, type AnvilOptions } from "./anvil";
 export { startBlobStore, type BlobStore } from "./blob-store";
@@ -27,6 +28,8 @@ export const DEVNET_HISTORY_SECONDS = 12 * 3600;
 export interface Devnet {
   chains: { chainId: number; rpcUrl: string }[];
   sources: SourceConfig;
+  /** The known agents the source configuration lists (the story's three agents). */
+  agents: ConfigAgent[];
   /** Path of the written source configuration (`<dataDir>/devnet/sources.json`). */
   sourcesFile: string;
   blobStore: BlobStore;
@@ -100,7 +103,7 @@ export async function startDevnet(options: {
     });
     const chains = [og, base].map(({ chainId, rpcUrl }) => ({ chainId, rpcUrl }));
     log.info({ chains, blob_store: blobStore.url, sources_file: sourcesFile }, "Devnet ready");
-    return { chains, sources, sourcesFile, blobStore, stop };
+    return { chains, sources, agents: [...STORY_AGENTS], sourcesFile, blobStore, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startDevnet, type Devnet } from "@/lib/devnet";
+import { syncConfigAgents } from "@/lib/indexer/known-agents";
 import { deliverOutbox, playStory, type StoryManifest } from "@/lib/devnet/scenario";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { callRoute, pointAppAtDatabase } from "./route";
@@ -30,6 +31,8 @@ export async function playStoryIntoTestDatabase(
   const actions = await import("@/app/api/v1/agent-actions/route");
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "story-test-"));
   const devnet = await startDevnet({ dataDir });
+  // What the indexer CLI does at start: the config's known agents join the registry.
+  await syncConfigAgents(db.pool, devnet.agents);
   const outDir = path.join(dataDir, "devnet", "story");
   const manifest = await playStory({
     sources: devnet.sources,

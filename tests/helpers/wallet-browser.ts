@@ -4,9 +4,12 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 
 /** The devnet OpenGradient chain's RPC url, from the stack's data directory. */
 export function ogRpcUrl(dataDir: string): string {
-  const sources = JSON.parse(
-    fs.readFileSync(path.join(dataDir, "devnet", "sources.json"), "utf8"),
-  ) as { chainId: number; rpcUrl: string }[];
+  const file = JSON.parse(fs.readFileSync(path.join(dataDir, "devnet", "sources.json"), "utf8"));
+  // The file is an array of rows, or { sources, agents } (the devnet's form).
+  const sources = (Array.isArray(file) ? file : file.sources) as {
+    chainId: number;
+    rpcUrl: string;
+  }[];
   return sources.find((s) => s.chainId === 10740)!.rpcUrl;
 }
 

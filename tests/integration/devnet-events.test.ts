@@ -126,10 +126,12 @@ describe("devnet look-alike contracts", () => {
   });
 
   it("loadSourceConfig() rejects the devnet's sources.json with a malformed rpcUrl", async () => {
-    const rows = JSON.parse(await readFile(devnet!.sourcesFile, "utf8")) as { rpcUrl: string }[];
-    rows[0]!.rpcUrl = "127.0.0.1:8545";
+    const file = JSON.parse(await readFile(devnet!.sourcesFile, "utf8")) as {
+      sources: { rpcUrl: string }[];
+    };
+    file.sources[0]!.rpcUrl = "127.0.0.1:8545";
     const broken = path.join(dataDir, "broken-sources.json");
-    await writeFile(broken, JSON.stringify(rows));
+    await writeFile(broken, JSON.stringify(file));
     await expect(loadSourceConfig(broken)).rejects.toThrow(/rpcUrl of row 0 .*127\.0\.0\.1:8545/);
   });
 

@@ -125,6 +125,18 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     createdAt: at("2026-01-03T00:00:00.000Z"),
   } satisfies Prisma.ModelUncheckedCreateInput);
   const modelId = model.id as string;
+  const lookalikeRow = await roundTrip("Model", {
+    name: "llm:\u03bfpenai/gpt-4.1",
+    kind: "llm",
+    createdAt: at("2026-01-04T00:00:00.000Z"),
+  } satisfies Prisma.ModelUncheckedCreateInput);
+  await roundTrip("ModelLookalike", {
+    name: "\u03bfpenai/gpt-4.1",
+    knownModelId: modelId,
+    modelId: lookalikeRow.id as string,
+    skeleton: "openai/gpt-4.l",
+    detectedAt: at("2026-01-04T00:00:01.000Z"),
+  } satisfies Prisma.ModelLookalikeUncheckedCreateInput);
   const badVersion = await roundTrip("ModelVersion", {
     modelId,
     label: "v1.1.0",
@@ -463,6 +475,15 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     expiresAt: at("2026-02-12T10:00:00.000Z"),
     createdAt: at("2026-02-11T10:00:00.000Z"),
   } satisfies Prisma.SessionUncheckedCreateInput);
+  await roundTrip("KnownAgent", {
+    address: address(0xa6e),
+    label: "Rebalancer",
+    origin: "admin",
+    addedBy: address(0xa0d),
+    addedAt: at("2026-02-11T09:00:00.000Z"),
+    retiredAt: at("2026-02-12T09:00:00.000Z"),
+    retiredBy: address(0xa0d),
+  } satisfies Prisma.KnownAgentUncheckedCreateInput);
   await roundTrip("AuthNonce", {
     nonce: "x7Rk2pQ9mLw4",
     expiresAt: at("2026-02-11T10:10:00.000Z"),

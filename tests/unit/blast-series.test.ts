@@ -13,9 +13,20 @@ describe("blastChartRows()", () => {
     ]);
     expect(step).toBe("hour");
     expect(rows).toEqual([
-      { at: 10 * H, affected: 3, stale: null, actions: 1 },
-      { at: 11 * H, affected: null, stale: null, actions: null },
-      { at: 12 * H, affected: null, stale: 2, actions: null },
+      { at: 10 * H, affected: 3, stale: null, actions: 1, unknownActions: null },
+      { at: 11 * H, affected: null, stale: null, actions: null, unknownActions: null },
+      { at: 12 * H, affected: null, stale: 2, actions: null, unknownActions: null },
+    ]);
+  });
+
+  it("keeps unknown agents' actions in a series of their own, never added to the known ones", () => {
+    const { rows } = blastChartRows([
+      [10 * H, 3, 0, 1, 200],
+      [11 * H, 1, 0, 2],
+    ]);
+    expect(rows).toEqual([
+      { at: 10 * H, affected: 3, stale: null, actions: 1, unknownActions: 200 },
+      { at: 11 * H, affected: 1, stale: null, actions: 2, unknownActions: null },
     ]);
   });
 
@@ -29,7 +40,7 @@ describe("blastChartRows()", () => {
       100,
     );
     expect(step).toBe("day");
-    expect(rows[0]).toEqual({ at: 0, affected: 3, stale: null, actions: 3 });
+    expect(rows[0]).toEqual({ at: 0, affected: 3, stale: null, actions: 3, unknownActions: null });
     expect(rows).toHaveLength(31);
   });
 

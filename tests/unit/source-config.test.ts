@@ -1,8 +1,13 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadSourceConfig, parseSourceConfig } from "@/lib/chain/source-config";
+import {
+  loadSourceConfig,
+  parseSourceConfig,
+  parseSourceFile,
+  writeSourceConfig,
+} from "@/lib/chain/source-config";
 
 const OPENGRADIENT_CONFIG = path.resolve(
   import.meta.dirname,
@@ -96,5 +101,43 @@ describe("loadSourceConfig()", () => {
     const file = path.join(dir, "broken.json");
     await writeFile(file, "[{");
     await expect(loadSourceConfig(file)).rejects.toThrow(/is not valid JSON/);
+  });
+});
+
+describe("known agents in the source file", () => {
+  const AGENT = {
+    address: "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc" as `0x${string}`,
+    label: "Rebalancer",
+  };
+
+  it("reads { sources, agents } with checksummed agent addresses, and the array form as no agents", () => {
+    const file = parseSourceFile({ sources: [VALID_ROW], agents: [AGENT] });
+    expect(file.sources).toHaveLength(1);
+    expect(file.agents).toEqual([
+      { address: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc", label: "Rebalancer" },
+    ]);
+    expect(parseSourceFile([VALID_ROW]).agents).toEqual([]);
+    expect(parseSourceConfig({ sources: [VALID_ROW], agents: [AGENT] })).toHaveLength(1);
+  });
+
+  it("names a bad agent or a bad row of the object form", () => {
+    expect(() =>
+      parseSourceFile({ sources: [VALID_ROW], agents: [{ ...AGENT, label: "" }] }),
+    ).toThrow(/label of agent 0/);
+    expect(() => parseSourceFile({ sources: [VALID_ROW], agents: [AGENT, AGENT] })).toThrow(
+      /address of agent 1 duplicates an earlier agent/,
+    );
+    expect(() =>
+      parseSourceFile({ sources: [{ ...VALID_ROW, rpcUrl: "localhost:1" }], agents: [] }),
+    ).toThrow(/rpcUrl of row 0 \("TEE registry"\)/);
+  });
+
+  it("writes the object form when given agents, and reads back what it wrote", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "sources-"));
+    const file = path.join(dir, "sources.json");
+    await writeSourceConfig(file, parseSourceConfig([VALID_ROW]), [AGENT]);
+    expect(await loadSourceConfig(file)).toHaveLength(1);
+    const { agents } = parseSourceFile(JSON.parse(await readFile(file, "utf8")));
+    expect(agents.map((a) => a.label)).toEqual(["Rebalancer"]);
   });
 });

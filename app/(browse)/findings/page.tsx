@@ -20,6 +20,7 @@ export const metadata: Metadata = { title: "Findings" };
 const KIND_ORDER: string[] = [
   "stale_after_rollback",
   "bad_signature",
+  "model_lookalike",
   "version_not_live",
   "batch_root_mismatch",
   "revoked_runtime",
@@ -29,6 +30,7 @@ const KIND_ORDER: string[] = [
   "receipt_after_settlement",
   "batch_blob_missing",
   "unprocessable_evidence",
+  "unregistered_enclave",
   "other",
 ];
 const PER_GROUP = 5;
@@ -45,6 +47,8 @@ const KIND_LABELS: Record<string, string> = {
   batch_root_mismatch: "Batch root mismatch",
   receipt_after_settlement: "Receipt after its session settled",
   unprocessable_evidence: "Unprocessable evidence (set aside by the linker)",
+  unregistered_enclave: "Unregistered enclave",
+  model_lookalike: "Look-alike model name",
   other: "Other",
 };
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTrail } from "@/components/audit/audit-trail";
 import { BlastChart } from "@/components/incidents/blast-chart";
+import { BlastCounts } from "@/components/incidents/blast-counts";
 import { BlastTables } from "@/components/incidents/blast-tables";
 import { IncidentStatusBadge } from "@/components/incidents/status-badge";
 import { RecomputeButton } from "@/components/incidents/recompute-button";
@@ -19,7 +20,7 @@ import { compareBlastRadii, getBlastGraph } from "@/lib/db/blast-radius";
 import { buildIncidentBundle } from "@/lib/db/evidence-bundle";
 import type { IncidentDetail } from "@/lib/db/incidents";
 import { activeShareFor } from "@/lib/db/share-links";
-import { formatCount, formatOpg, formatUtc } from "@/lib/web/format";
+import { formatCount, formatUtc } from "@/lib/web/format";
 import { incidentHref, inferenceHref, modelHref, withShare } from "@/lib/web/links";
 import { incidentSummary, linkMetadata } from "@/lib/web/summaries";
 import { loadIncident } from "./load";
@@ -223,6 +224,7 @@ export default async function IncidentPage({ params, searchParams }: Props) {
                   settlements: latest.summary.settlements,
                   payments: latest.summary.payments,
                   actions: latest.summary.actions,
+                  unknownActions: latest.summary.unknownActions,
                 }}
               />
             </Card>
@@ -405,48 +407,6 @@ function StatementCard({ incident: i }: { incident: IncidentDetail }) {
         </pre>
       </details>
     </Card>
-  );
-}
-
-function BlastCounts({
-  summary: s,
-}: {
-  summary: NonNullable<IncidentDetail["blastRadii"][number]>["summary"];
-}) {
-  const depths = Object.entries(s.actionsByDepth).sort(([a], [b]) => Number(a) - Number(b));
-  const items: [string, string, string?][] = [
-    ["Inferences in the window", formatCount(s.affected)],
-    ["Stale records after the rollback", formatCount(s.stale), "still claiming the bad version"],
-    ["Settlements", formatCount(s.settlements)],
-    [
-      "Payments",
-      formatCount(s.payments),
-      s.tokens
-        .map(
-          (t) =>
-            `${formatOpg(t.total)} OPG in total, ${formatOpg(t.allocated)} OPG allocated to these inferences`,
-        )
-        .join("; ") || "no payment",
-    ],
-    [
-      "Agent actions",
-      formatCount(s.actions),
-      depths.length
-        ? depths.map(([d, n]) => `level ${d}: ${formatCount(n)}`).join(", ") +
-          (s.depthCapped ? " (walk capped)" : "")
-        : "none",
-    ],
-  ];
-  return (
-    <dl className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5" data-testid="blast-counts">
-      {items.map(([label, value, note]) => (
-        <div key={label} className="rounded-lg border border-slate-200 bg-white p-3">
-          <dt className="text-xs text-slate-600">{label}</dt>
-          <dd className="text-2xl font-semibold tabular-nums">{value}</dd>
-          {note ? <dd className="text-xs text-slate-600">{note}</dd> : null}
-        </div>
-      ))}
-    </dl>
   );
 }
 

@@ -14,6 +14,8 @@ export const FINDING_KINDS = [
   "receipt_after_settlement",
   "other",
   "unprocessable_evidence",
+  "unregistered_enclave",
+  "model_lookalike",
 ] as const;
 
 export const findingListQuerySchema = z.object({

@@ -63,6 +63,10 @@ export const downstreamNodeSchema = z.object({
   summary: z.string(),
   txHash: z.string().nullable(),
   occurredAt: z.string(),
+  /** Whether the agent is in the agent registry (known) or not (unknown: shown apart). */
+  agentTrust: z.enum(["known", "unknown"]),
+  /** The registry's label for a known agent. */
+  agentLabel: z.string().nullable(),
 });
 export type DownstreamNode = z.infer<typeof downstreamNodeSchema>;
 

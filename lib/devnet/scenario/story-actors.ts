@@ -14,6 +14,14 @@ export const PAYER_ACCOUNTS = [2, 3, 4].map((i) =>
 export const AGENT_ACCOUNTS = [5, 6, 7].map((i) =>
   mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }),
 );
+/**
+ * The story's agents as the devnet's sources config lists them: known agents, whose actions
+ * are the blast radius headline (anyone else's are shown apart as unknown agents).
+ */
+export const STORY_AGENTS = AGENT_ACCOUNTS.map((account, i) => ({
+  address: account.address,
+  label: `Story agent ${"ABC"[i]} (anvil account ${i + 5})`,
+}));
 export const OPERATOR = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 });
 /** Where agents' on-chain actions go: a stand-in for a DEX router. */
 export const AGENT_COUNTERPARTY: Address = "0x00000000000000000000000000000000000dec5a";

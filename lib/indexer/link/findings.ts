@@ -15,6 +15,8 @@ export const LINKER_FINDING_KINDS = [
   "batch_root_mismatch",
   "receipt_after_settlement",
   "unprocessable_evidence",
+  "unregistered_enclave",
+  "model_lookalike",
 ] as const;
 
 /** A receipt is "never settled" once settlements this much newer than it have been indexed. */
@@ -22,6 +24,33 @@ const SETTLE_GRACE = "1 hour";
 
 /** Receipts this step may read (not those it set aside; see runStep in ./isolate). */
 const RECEIPTS = linkableReceipts("findings");
+
+// Trust tiers: evidence that is kept but counts for nothing (lib/indexer/link/inferences.ts).
+// One finding per unregistered enclave (not per receipt: a flood of forgeries is one line),
+// and one per look-alike model name, marked on the real model's timeline.
+const TRUST_FINDINGS = `
+  SELECT 'unregistered_enclave', 'warning',
+         count(*) || CASE WHEN count(*) = 1 THEN ' receipt is' ELSE ' receipts are' END || ' signed by enclave ' || r.tee_id
+           || ', which no indexed registry lists, so the signature cannot be checked: kept, but they make no model, version or inference until the enclave is registered.',
+         jsonb_build_object('teeId', r.tee_id, 'receipts', count(*), 'models', to_jsonb((array_agg(DISTINCT r.model))[1:10])),
+         'unregistered_enclave:' || r.tee_id, NULL, NULL, NULL, (array_agg(r.id ORDER BY r.received_at, r.id))[1], NULL,
+         min(to_timestamp(r.tee_timestamp))
+    FROM ${RECEIPTS} r
+   WHERE NOT EXISTS (SELECT 1 FROM enclave e WHERE e.tee_id = r.tee_id AND e.orphaned_at IS NULL)
+   GROUP BY r.tee_id
+  UNION ALL
+  SELECT 'model_lookalike', 'critical',
+         'Receipts name the model "' || l.name || '", which looks like the known model "' || substr(k.name, 5)
+           || '" but is other text (' || COALESCE(cp.list, 'no visible difference') || '): it makes no model or inference of its own.',
+         jsonb_build_object('name', l.name, 'knownModel', k.name, 'codePoints', cp.list, 'receipts', rc.n, 'hiddenModelId', l.model_id),
+         'model_lookalike:' || l.name, NULL, NULL, NULL, rc.first_id, k.id, rc.first_at
+    FROM model_lookalike l
+    JOIN model k ON k.id = l.known_model_id
+    CROSS JOIN LATERAL (SELECT string_agg('U+' || upper(lpad(to_hex(ascii(c)), 4, '0')), ' ') AS list
+                          FROM regexp_split_to_table(l.name, '') c WHERE c !~ '^[ -~]$') cp
+    CROSS JOIN LATERAL (SELECT count(*) AS n, (array_agg(r.id ORDER BY r.received_at, r.id))[1] AS first_id,
+                               min(to_timestamp(r.tee_timestamp)) AS first_at
+                          FROM ${RECEIPTS} r WHERE r.model = l.name) rc`;
 
 // Every contradiction, as rows (kind, severity, message, evidence, dedupe key, subjects).
 const CURRENT = `
@@ -111,7 +140,9 @@ const CURRENT = `
                             'error', a.error, 'sqlstate', a.sqlstate, 'attempts', a.attempts,
                             'setAsideAt', a.set_aside_at, 'retryAt', a.retry_at),
          'unprocessable_evidence:' || a.step || ':' || a.receipt_id, i.id, NULL, NULL, a.receipt_id, i.model_id, r.received_at
-    FROM linker_aside a JOIN receipt r ON r.id = a.receipt_id LEFT JOIN inference i ON i.receipt_id = a.receipt_id`;
+    FROM linker_aside a JOIN receipt r ON r.id = a.receipt_id LEFT JOIN inference i ON i.receipt_id = a.receipt_id
+  UNION ALL
+  ${TRUST_FINDINGS}`;
 
 /**
  * Recomputes every contradiction the linker owns and reconciles the finding table with it:

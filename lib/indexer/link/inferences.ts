@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { linkableReceipts } from "./aside";
+import { recordModelLookalikes, REGISTERED_ENCLAVE } from "./lookalikes";
 
 // Each statement is idempotent and set-based: a pass can run any number of times, after any
 // commit or reorg, and converges on the same rows.
@@ -7,10 +8,16 @@ import { linkableReceipts } from "./aside";
 /** Receipts this step may read (not those it set aside; see runStep in ./isolate). */
 const RECEIPTS = linkableReceipts("inferences");
 
+// Trust tier: only receipts signed by an enclave a live registry row lists make models and
+// inferences (their signature can be checked; one that fails still makes an inference, which
+// its bad_signature finding points at). Others are kept and reported per enclave
+// (unregistered_enclave). A name that only looks like a known model makes nothing either.
+const COUNTS = `${REGISTERED_ENCLAVE} AND NOT EXISTS (SELECT 1 FROM model_lookalike l WHERE l.name = r.model)`;
+
 /** Models named by receipts (`llm:<model string>`) and by hub events (`onnx:`/`llm:<modelCID>`). */
 const MODELS = [
   `INSERT INTO model (name, kind)
-   SELECT DISTINCT 'llm:' || model, 'llm' FROM ${RECEIPTS} r WHERE model <> ''
+   SELECT DISTINCT 'llm:' || r.model, 'llm' FROM ${RECEIPTS} r WHERE r.model <> '' AND ${COUNTS}
    ON CONFLICT (name) DO NOTHING`,
   `INSERT INTO model (name, kind)
    SELECT DISTINCT k || ':' || model_cid, k
@@ -31,6 +38,7 @@ const VERSIONS = [
      JOIN enclave e ON e.tee_id = r.tee_id AND e.orphaned_at IS NULL
      JOIN model m ON m.name = 'llm:' || r.model
      LEFT JOIN runtime_image ri ON ri.chain_id = e.chain_id AND ri.pcr_hash = e.pcr_hash AND ri.tee_type = e.tee_type
+    WHERE NOT EXISTS (SELECT 1 FROM model_lookalike l WHERE l.name = r.model)
    ON CONFLICT (model_id, key) DO NOTHING`,
   `UPDATE model_version mv SET label = ri.version_label
      FROM runtime_image ri
@@ -56,9 +64,10 @@ const INFERENCES = [
           r.signature_status, r.verification_reason, r.id, r.session_id, r.payer
      FROM ${RECEIPTS} r
      JOIN model m ON m.name = 'llm:' || r.model
-     LEFT JOIN LATERAL (SELECT e.pcr_hash FROM enclave e WHERE e.tee_id = r.tee_id AND e.orphaned_at IS NULL
-                         ORDER BY e.block_number LIMIT 1) e ON true
+     JOIN LATERAL (SELECT e.pcr_hash FROM enclave e WHERE e.tee_id = r.tee_id AND e.orphaned_at IS NULL
+                    ORDER BY e.block_number LIMIT 1) e ON true
      LEFT JOIN model_version mv ON mv.model_id = m.id AND mv.key = 'pcr:' || e.pcr_hash
+    WHERE NOT EXISTS (SELECT 1 FROM model_lookalike l WHERE l.name = r.model)
    ON CONFLICT (id) DO UPDATE SET model_version_id = EXCLUDED.model_version_id,
           signature_status = EXCLUDED.signature_status, verification_reason = EXCLUDED.verification_reason
     WHERE inference.model_version_id IS DISTINCT FROM EXCLUDED.model_version_id
@@ -104,8 +113,9 @@ const SETTLEMENT_LINKS = [
       AND i.settlement_id IS NULL AND i.batch_leaf_id IS NULL`,
 ];
 
-/** Models, versions, inferences and their settlement links, in that order. */
+/** Look-alike names, models, versions, inferences and their settlement links, in that order. */
 export async function linkInferences(db: pg.ClientBase) {
+  await recordModelLookalikes(db);
   for (const sql of [...MODELS, ...VERSIONS, ...INFERENCES, ...SETTLEMENT_LINKS])
     await db.query(sql);
 }

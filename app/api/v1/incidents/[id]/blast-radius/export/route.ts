@@ -16,6 +16,8 @@ const querySchema = z.object({
 /**
  * GET: a stored blast radius as a download: JSON (the incident's signed statement, the
  * summary and every row) or CSV (one row per item, a `part` column naming its table).
+ * Known agents' actions (`actions`) and unknown agents' (`unknownActions`) stay apart: two
+ * arrays and two counts in JSON, and an `agentTrust` column (known | unknown) in CSV.
  */
 export const GET = apiRoute<Context>(async (request, { params }) => {
   const id = parseParam("id", z.uuid("must be an incident id"), (await params).id);
@@ -52,6 +54,11 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
     {
       incident: { ...incident, blastRadii: undefined },
       blastRadius: { ...chosen, asKnownAt: chosen.computedAt },
+      agentActions: {
+        known: chosen.summary.actions,
+        unknown: chosen.summary.unknownActions ?? null,
+        unknownAgents: chosen.summary.unknownAgents ?? null,
+      },
       ...Object.fromEntries(parts),
     },
     { headers },
