@@ -2,9 +2,11 @@ import crypto from "node:crypto";
 import fc from "fast-check";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signTeeResponse } from "@/lib/devnet/scenario/tee-signer";
 import { makeReceipt } from "../fixtures/receipts";
 import { signIn, TEST_ORIGIN } from "../helpers/auth";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { insertEnclave, insertRegistry } from "../helpers/linker-fixtures";
 import { anyRequest, MODULES, READS, WRITES, type FuzzRequest } from "../helpers/fuzz-routes";
 import { callRoute, pointAppAtDatabase } from "../helpers/route";
 
@@ -105,7 +107,23 @@ describe(`fuzzing every write route and query parameter (${RUNS} runs)`, () => {
   });
 
   it("still links a good receipt into an inference after the run", async () => {
-    const receipt = makeReceipt();
+    // Signed by a registered enclave: only those make inferences (trust tiers).
+    const enclave = await insertEnclave(db.pool, await insertRegistry(db.pool));
+    const fields = {
+      tee_id: enclave.teeId,
+      tee_request_hash: crypto.randomBytes(32).toString("hex"),
+      tee_output_hash: crypto.randomBytes(32).toString("hex"),
+      tee_timestamp: 1_763_900_000,
+    };
+    const receipt = makeReceipt({
+      ...fields,
+      tee_signature: signTeeResponse({
+        privateKeyPem: enclave.privateKeyPem,
+        requestHash: `0x${fields.tee_request_hash}`,
+        outputHash: `0x${fields.tee_output_hash}`,
+        timestamp: String(fields.tee_timestamp),
+      }),
+    });
     const res = await callRoute(handlers.get("receipts/route POST")!, {
       body: receipt,
       from: "192.0.2.1",
@@ -114,9 +132,9 @@ describe(`fuzzing every write route and query parameter (${RUNS} runs)`, () => {
     const { runLinker } = await import("@/lib/indexer/link");
     await runLinker(db.pool);
     const { rows } = await db.pool.query(
-      "SELECT count(*)::int AS n FROM inference WHERE output_hash = $1",
+      "SELECT signature_status FROM inference WHERE output_hash = $1",
       [`0x${receipt.tee_output_hash}`],
     );
-    expect(rows[0].n).toBe(1);
+    expect(rows).toEqual([{ signature_status: "valid" }]);
   });
 });

@@ -65,9 +65,11 @@ beforeAll(async () => {
     signature: crypto.randomBytes(256).toString("base64"),
   });
   // A model name too long for the model name index (random, so it does not compress).
-  bad.hugeModel = await insertReceipt(db.pool, {
-    model: crypto.randomBytes(6000).toString("hex"),
-  });
+  bad.hugeModel = await insertReceipt(
+    db.pool,
+    { model: crypto.randomBytes(6000).toString("hex") },
+    enclave,
+  );
   // A request the enclave could not have hashed: a float beyond a double (not Python's JSON).
   bad.unparseableRequest = await insertReceipt(
     db.pool,
