@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentActionTypedData, type AgentActionMessage } from "@/lib/evidence/agent-action";
 import { makeReceipt } from "../fixtures/receipts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { insertEnclave, insertRegistry } from "../helpers/linker-fixtures";
 import { callGet, callRoute, pointAppAtDatabase } from "../helpers/route";
 import { nothingWritten } from "../helpers/writes";
 
@@ -107,7 +108,10 @@ describe("strict at the door: tee_signature", () => {
   });
 
   it("accepts a canonical 256-byte signature, and a linker pass then links it", async () => {
-    const receipt = makeReceipt({ tee_signature: good });
+    // From a registered enclave: only those make inferences (trust tiers). The bytes are not
+    // its signature, so the inference is marked invalid, but the pass decodes and links it.
+    const enclave = await insertEnclave(db.pool, await insertRegistry(db.pool));
+    const receipt = makeReceipt({ tee_signature: good, tee_id: enclave.teeId });
     expect((await postReceipt(receipt)).status).toBe(201);
     const { runLinker } = await import("@/lib/indexer/link");
     await runLinker(db.pool);
