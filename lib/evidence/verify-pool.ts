@@ -43,6 +43,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** Whether the worker has answered before (its first job also loads the rules). */
+  warm?: boolean;
   current?: Pending & { id: number; started: number; timer: NodeJS.Timeout };
 }
 
@@ -97,7 +99,8 @@ export function createVerifyPool(args: {
       if (msg.result) {
         checked += msg.result.checked;
         const perItem = (Date.now() - current.started) / Math.max(1, msg.result.checked);
-        msPerItem = 0.8 * msPerItem + 0.2 * perItem;
+        if (slot.warm) msPerItem = 0.8 * msPerItem + 0.2 * perItem;
+        slot.warm = true;
         current.resolve(msg.result);
       } else current.reject(new VerifyWorkerError(`Verification failed: ${msg.error}`));
       dispatch();
