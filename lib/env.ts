@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -40,6 +41,21 @@ export const envSchema = z.object({
   CHROMIUM_PATH: z.string().min(1).optional(),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   TRUST_PROXY: booleanString.default(false),
+  /** Worker threads that check signatures off the request thread; default: cores − 1, 1 to 4. */
+  VERIFY_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => Math.max(1, Math.min(4, os.availableParallelism() - 1))),
+  /** Signatures that may wait for a worker; beyond it ingest answers 503 with Retry-After. */
+  VERIFY_QUEUE_LIMIT: z.coerce.number().int().min(500).max(1_000_000).default(2000),
+  /**
+   * Signed statements (agent actions) one client address may post per minute, each to be
+   * validated and verified (a batch of 500 costs 500); beyond it 429 with Retry-After.
+   * At least one full batch.
+   */
+  VERIFY_BUDGET_PER_MINUTE: z.coerce.number().int().min(500).max(10_000_000).default(3000),
   STORY_SEED: z.string().min(1).max(100).default("provenance"),
   STORY_REQUESTS: z.coerce.number().int().min(20).max(1_000_000).default(300),
   /** Comma-separated addresses that are admins whenever they sign in. */

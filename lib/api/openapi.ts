@@ -564,8 +564,20 @@ export function buildOpenApiDocument() {
               description: "Already stored.",
               content: json("#/components/schemas/AgentActionResult"),
             },
-            "401": error("Unsigned, or the signature is not the agent's."),
+            "401": error(
+              "Unsigned, or the signature is not the agent's. Signatures are checked in order and the first bad one is named (`actions[i]`); later ones are not checked.",
+            ),
             ...ingestErrors,
+            "429": {
+              ...error(
+                "Too many requests from this address, or its budget of signature checks per minute (VERIFY_BUDGET_PER_MINUTE; one per statement) would be exceeded. Nothing was checked or stored.",
+              ),
+              headers: { "Retry-After": { schema: { type: "integer" } } },
+            },
+            "503": {
+              ...error("The signature verifier is busy (its queue is full); nothing was stored."),
+              headers: { "Retry-After": { schema: { type: "integer" } } },
+            },
           },
         },
       },

@@ -1,17 +1,24 @@
 import { parseSignedAgentActions } from "@/lib/api/agent-actions";
 import { methodNotAllowed } from "@/lib/api/errors";
 import { apiRoute } from "@/lib/api/handler";
-import { guardIngest } from "@/lib/api/ingest";
+import { getStatementBudget, guardIngest } from "@/lib/api/ingest";
 import { MAX_AGENT_ACTION_BODY_BYTES } from "@/lib/api/schemas/agent-actions";
 import { insertAgentActions } from "@/lib/db/agent-actions";
+import { getVerifyPool } from "@/lib/evidence/verify-pool";
 
 /**
  * POST /api/v1/agent-actions: one action statement signed by its agent (EIP-712), or
- * `{ actions: [...] }` with up to 500, stored in order, all or nothing.
+ * `{ actions: [...] }` with up to 500, stored in order, all or nothing. Signatures are
+ * checked on the verification pool, within the client's per-minute budget.
  */
 export const POST = apiRoute(async (request) => {
-  const { body } = await guardIngest(request, MAX_AGENT_ACTION_BODY_BYTES);
-  const { batch, statements } = await parseSignedAgentActions(body);
+  const budget = getStatementBudget();
+  const { body, client } = await guardIngest(request, MAX_AGENT_ACTION_BODY_BYTES, { budget });
+  const { batch, statements } = await parseSignedAgentActions(body, {
+    pool: getVerifyPool(),
+    budget,
+    client,
+  });
   const results = await insertAgentActions(statements, (i) =>
     batch ? `actions[${i}].action` : "action",
   );
