@@ -1,4 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
+import { DEVNET_ENCLAVE_KEYS } from "@/lib/devnet/scenario/enclave-keys";
+import { signTeeResponse } from "@/lib/devnet/scenario/tee-signer";
 import { browserAvailable } from "../helpers/browser";
 
 const appUrl = inject("appUrl");
@@ -48,12 +50,19 @@ describe.skipIf(!browserAvailable())("the API through the real server", () => {
 
   it("finds a delivered receipt by its output hash written without 0x, as the gateway writes it", async () => {
     const outputHash = "ab".repeat(32);
+    // Signed by one of the story's registered enclaves: only those make inferences.
+    const enclave = DEVNET_ENCLAVE_KEYS[0]!;
     const receipt = {
-      tee_signature: Buffer.alloc(256, 7).toString("base64"),
+      tee_signature: signTeeResponse({
+        privateKeyPem: enclave.privateKeyPem,
+        requestHash: "cd".repeat(32),
+        outputHash,
+        timestamp: 1_763_900_000,
+      }),
       tee_request_hash: "cd".repeat(32),
       tee_output_hash: outputHash,
       tee_timestamp: 1_763_900_000,
-      tee_id: `0x${"ef".repeat(32)}`,
+      tee_id: enclave.teeId,
       model: "openai/gpt-4.1",
     };
     const posted = await fetch(`${appUrl}/api/v1/receipts`, {

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { DEVNET_ENCLAVE_KEYS } from "@/lib/devnet/scenario/enclave-keys";
 import { seriousAxeViolations } from "../helpers/axe";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 
@@ -50,13 +51,14 @@ describe.skipIf(!browserAvailable())("home page in Chromium", () => {
         .getByRole("region", { name: "Indexer" })
         .getByRole("group", { name: "Linker" });
       await linker.getByText(/last successful pass \d{4}-/).waitFor({ timeout: 60_000 });
-      // A receipt written past the API (base64 decode() refuses): the running indexer's next
-      // pass sets it aside, and the card says so without a reload.
+      // A receipt written past the API (base64 decode() refuses), from a registered enclave
+      // (only those make inferences): the running indexer's next pass sets it aside, and the
+      // card says so without a reload.
       receiptId = (
         await pool.query<{ id: string }>(
           `INSERT INTO receipt (raw, content_key, tee_id, request_hash, output_hash, tee_timestamp, signature, model)
            VALUES ('{}', $1, $2, $3, $4, 1763900000, 'QUJD=', 'e2e/linker-aside') RETURNING id`,
-          [hash(), hash(), hash(), hash()],
+          [hash(), DEVNET_ENCLAVE_KEYS[0]!.teeId, hash(), hash()],
         )
       ).rows[0]!.id;
       await linker.getByText("1 receipt set aside").waitFor({ timeout: 60_000 });
