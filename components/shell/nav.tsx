@@ -18,12 +18,12 @@ export function Nav() {
     <header className="border-b border-slate-200 bg-white">
       <nav
         aria-label="Main"
-        className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"
+        className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-5 gap-y-2 px-4 py-3"
       >
         <Link href="/" className="text-lg font-semibold tracking-tight text-indigo-700">
           Provenance
         </Link>
-        <ul className="flex gap-4 text-sm font-medium text-slate-700">
+        <ul className="flex gap-3 text-sm font-medium text-slate-700">
           {LINKS.map((link) => (
             <li key={link.href}>
               <Link href={link.href} className="rounded px-1 py-0.5 hover:text-indigo-700">
@@ -37,7 +37,7 @@ export function Nav() {
           <LiveUpdates />
           <AccountMenu />
         </div>
-        <div className="w-full sm:w-60">
+        <div className="w-full sm:w-52">
           <SearchBox />
         </div>
       </nav>
