@@ -37,7 +37,5 @@ export const log = pino(
     base: { process: processName() },
     timestamp: pino.stdTimeFunctions.isoTime,
   },
-  prettyOutput
-    ? pretty({ colorize: true, sync: true, ignore: "pid,hostname,process" })
-    : undefined,
+  prettyOutput ? pretty({ colorize: true, sync: true, ignore: "pid,hostname,process" }) : undefined,
 );

@@ -12,10 +12,12 @@ let stopping = false;
 async function main() {
   const env = getEnv();
   const mode = process.argv.includes("--dev") ? "dev" : "start";
-  // A person at a terminal reads plain lines; anything else gets the same as JSON log lines.
+  // A person at a terminal reads plain lines; anything else gets the same as JSON log lines,
+  // shown whatever LOG_LEVEL says, as the plain lines are.
+  const announce = log.child({}, { level: "info" });
   const say = prettyOutput
     ? (line: string) => process.stdout.write(`provenance: ${line}\n`)
-    : (line: string) => log.info(line);
+    : (line: string) => announce.info(line);
   const stops: (() => Promise<void>)[] = [];
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -60,8 +60,14 @@ function run(command: string, argv: string[]): Promise<void> {
       stdio: prettyOutput ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
     });
-    if (child.stdout) readline.createInterface({ input: child.stdout }).on("line", (line) => line.trim() && log.info({ step: "build" }, line));
-    if (child.stderr) readline.createInterface({ input: child.stderr }).on("line", (line) => line.trim() && log.warn({ step: "build" }, line));
+    if (child.stdout)
+      readline
+        .createInterface({ input: child.stdout })
+        .on("line", (line) => line.trim() && log.info({ step: "build" }, line));
+    if (child.stderr)
+      readline
+        .createInterface({ input: child.stderr })
+        .on("line", (line) => line.trim() && log.warn({ step: "build" }, line));
     child.on("error", reject);
     child.on("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`)),

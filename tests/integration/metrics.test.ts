@@ -92,9 +92,9 @@ describe("GET /metrics", () => {
     const samples = parsePrometheus((await scrape()).text);
     expect(samplesOf(samples, "provenance_linker_last_pass_duration_seconds")[0]!.value).toBe(2.5);
     expect(samplesOf(samples, "provenance_linker_consecutive_failures")[0]!.value).toBe(2);
-    expect(samplesOf(samples, "provenance_findings_open", { kind: "bad_signature" })[0]!.value).toBe(
-      2,
-    );
+    expect(
+      samplesOf(samples, "provenance_findings_open", { kind: "bad_signature" })[0]!.value,
+    ).toBe(2);
     // One of the two never-settled findings is resolved.
     expect(
       samplesOf(samples, "provenance_findings_open", { kind: "receipt_never_settled" })[0]!.value,
