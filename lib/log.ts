@@ -1,6 +1,7 @@
 import path from "node:path";
 import pino from "pino";
 import pretty from "pino-pretty";
+import { format } from "node:util";
 
 /** The process names every line carries, by the script that started the process. */
 const PROCESS_OF_SCRIPT: Record<string, string> = {
@@ -39,3 +40,29 @@ export const log = pino(
   },
   prettyOutput ? pretty({ colorize: true, sync: true, ignore: "pid,hostname,process" }) : undefined,
 );
+
+/**
+ * Off a terminal, sends what libraries print with console.* (Next's "✓ Ready", its
+ * warnings) through the logger, so that a process's output stays JSON lines throughout.
+ * On a terminal nothing changes.
+ */
+export function routeConsoleToLog(): void {
+  if (prettyOutput) return;
+  const line = (args: unknown[]) =>
+    format(...args)
+      .replace(/\x1b\[[0-9;]*m/g, "")
+      .trim();
+  const to =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...args: unknown[]) => {
+      const text = line(args);
+      if (text) log[level]({ source: "console" }, text);
+    };
+  Object.assign(console, {
+    log: to("info"),
+    info: to("info"),
+    warn: to("warn"),
+    error: to("error"),
+    debug: to("debug"),
+  });
+}

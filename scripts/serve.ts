@@ -6,7 +6,7 @@ import { checkAtTheDoor, type DoorRefusal } from "@/lib/api/door";
 import { checkpointIfDue } from "@/lib/audit/append";
 import { loadAuditSigner } from "@/lib/audit/signing-key";
 import { dataDir, getEnv, type Env } from "@/lib/env";
-import { log } from "@/lib/log";
+import { log, routeConsoleToLog } from "@/lib/log";
 import { getMetrics } from "@/lib/metrics";
 import { nextServerHostname } from "@/lib/net";
 import { createRouteTemplates } from "@/lib/route-template";
@@ -20,6 +20,7 @@ import { createRouteTemplates } from "@/lib/route-template";
  * a byte of it is read, and an address that is not valid percent-encoding gets a 400.
  */
 async function main() {
+  routeConsoleToLog();
   const env = getEnv();
   const dev = process.argv.includes("--dev");
   // The proxy's rewrites (private deployments) build their origin the same way (lib/net.ts).

@@ -1,5 +1,5 @@
 import { ConfigError, dataDir, getEnv } from "@/lib/env";
-import { log, prettyOutput } from "@/lib/log";
+import { log, prettyOutput, routeConsoleToLog } from "@/lib/log";
 import { startStack, stopAll } from "./lib/stack";
 
 /**
@@ -10,6 +10,7 @@ import { startStack, stopAll } from "./lib/stack";
 let stopping = false;
 
 async function main() {
+  routeConsoleToLog();
   const env = getEnv();
   const mode = process.argv.includes("--dev") ? "dev" : "start";
   // A person at a terminal reads plain lines; anything else gets the same as JSON log lines,
