@@ -91,6 +91,11 @@ export const envSchema = z.object({
    * private: readers sign in, or open one output, dispute or incident with a share link.
    */
   PUBLIC_READ: booleanString.default(true),
+  /**
+   * When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (set it in
+   * production); unset, /metrics is open like the read API.
+   */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

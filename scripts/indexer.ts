@@ -8,7 +8,7 @@ import { dataDir, getEnv, rpcPlaceholders, sourcesFile } from "@/lib/env";
 import { createIndexerPool, runIndexer } from "@/lib/indexer";
 import { syncConfigAgents } from "@/lib/indexer/known-agents";
 import { createProgressReporter } from "@/lib/indexer/progress";
-import { log } from "@/lib/log";
+import { log, prettyOutput } from "@/lib/log";
 
 const HELP = `npm run indexer [-- --until-head] [--config FILE] [options]
 
@@ -117,6 +117,6 @@ async function main() {
 
 main().catch((error: unknown) => {
   log.fatal({ error: (error as Error).message, kind: (error as Error).name }, "Indexer stopped");
-  console.error(`indexer failed: ${(error as Error).message}`);
+  if (prettyOutput) console.error(`indexer failed: ${(error as Error).message}`);
   process.exit(1);
 });

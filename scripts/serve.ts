@@ -1,11 +1,15 @@
 import http from "node:http";
+import path from "node:path";
 import next from "next";
 import pg from "pg";
 import { checkAtTheDoor, type DoorRefusal } from "@/lib/api/door";
 import { checkpointIfDue } from "@/lib/audit/append";
 import { loadAuditSigner } from "@/lib/audit/signing-key";
 import { dataDir, getEnv, type Env } from "@/lib/env";
+import { log, routeConsoleToLog } from "@/lib/log";
+import { getMetrics } from "@/lib/metrics";
 import { nextServerHostname } from "@/lib/net";
+import { createRouteTemplates } from "@/lib/route-template";
 
 /**
  * The dashboard's HTTP server: Next's request handler behind a plain Node server, for
@@ -16,6 +20,7 @@ import { nextServerHostname } from "@/lib/net";
  * a byte of it is read, and an address that is not valid percent-encoding gets a 400.
  */
 async function main() {
+  routeConsoleToLog();
   const env = getEnv();
   const dev = process.argv.includes("--dev");
   // The proxy's rewrites (private deployments) build their origin the same way (lib/net.ts).
@@ -23,7 +28,9 @@ async function main() {
   const app = next({ dev, hostname, port: env.PORT, dir: process.cwd() });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const timed = timeRequests(createRouteTemplates(path.join(process.cwd(), "app")));
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    timed(req, res);
     const refusal = checkAtTheDoor(req);
     if (refusal) return refuse(res, refusal);
     const socket = req.socket.remoteAddress ?? "unknown";
@@ -42,14 +49,30 @@ async function main() {
     serve(req, res);
   });
   server.listen(env.PORT, env.HOST, () => {
-    process.stdout.write(
-      `dashboard server listening on ${env.HOST}:${env.PORT} (${dev ? "dev" : "production"})\n`,
+    log.info(
+      { host: env.HOST, port: env.PORT, mode: dev ? "dev" : "production" },
+      `Dashboard server listening on ${env.HOST}:${env.PORT}`,
     );
   });
   startAuditCheckpoints(env);
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+/**
+ * Observes each request's duration, from its arrival to the last byte of the answer, under
+ * its route template (never the raw path: label values must stay few).
+ */
+function timeRequests(templateOf: (pathname: string) => string) {
+  const histogram = getMetrics().httpDuration;
+  return (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const stop = histogram.startTimer();
+    res.once("finish", () => {
+      const pathname = (req.url ?? "/").split("?")[0]!;
+      stop({ route: templateOf(pathname), method: req.method ?? "GET", status: res.statusCode });
+    });
+  };
 }
 
 function refuse(res: http.ServerResponse, refusal: DoorRefusal) {
@@ -74,19 +97,17 @@ function startAuditCheckpoints(env: Env) {
     const client = await pool.connect();
     try {
       const seq = await checkpointIfDue(client, signer);
-      if (seq !== null) process.stdout.write(`audit: signed a checkpoint at seq ${seq}\n`);
+      if (seq !== null) log.info({ seq }, "Audit checkpoint signed");
     } finally {
       client.release();
     }
   };
   setInterval(() => {
-    tick().catch((error: unknown) =>
-      process.stderr.write(`audit: checkpoint failed: ${(error as Error).message}\n`),
-    );
+    tick().catch((error: unknown) => log.error({ err: error }, "Audit checkpoint failed"));
   }, 60_000).unref();
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`dashboard server failed: ${(error as Error).message}\n`);
+  log.fatal({ err: error }, "Dashboard server failed");
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { ConfigError, dataDir, getEnv } from "@/lib/env";
-import { log } from "@/lib/log";
+import { log, prettyOutput, routeConsoleToLog } from "@/lib/log";
 import { startStack, stopAll } from "./lib/stack";
 
 /**
@@ -10,9 +10,15 @@ import { startStack, stopAll } from "./lib/stack";
 let stopping = false;
 
 async function main() {
+  routeConsoleToLog();
   const env = getEnv();
   const mode = process.argv.includes("--dev") ? "dev" : "start";
-  const say = (line: string) => process.stdout.write(`provenance: ${line}\n`);
+  // A person at a terminal reads plain lines; anything else gets the same as JSON log lines,
+  // shown whatever LOG_LEVEL says, as the plain lines are.
+  const announce = log.child({}, { level: "info" });
+  const say = prettyOutput
+    ? (line: string) => process.stdout.write(`provenance: ${line}\n`)
+    : (line: string) => announce.info(line);
   const stops: (() => Promise<void>)[] = [];
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -34,10 +40,12 @@ async function main() {
 main().catch((error: unknown) => {
   if (stopping) return;
   if (error instanceof ConfigError) {
-    process.stderr.write(`provenance: ${error.message}\n`);
+    if (prettyOutput) process.stderr.write(`provenance: ${error.message}\n`);
+    else log.fatal(error.message);
   } else {
     log.error({ err: error }, "Start failed");
-    process.stderr.write(`provenance: start failed: ${(error as Error).message}\n`);
+    if (prettyOutput)
+      process.stderr.write(`provenance: start failed: ${(error as Error).message}\n`);
   }
   process.exit(1);
 });

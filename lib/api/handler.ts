@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { ApiError, validationFailed } from "@/lib/api/errors";
 import { log } from "@/lib/log";
+import { countIngest } from "@/lib/metrics";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
@@ -13,7 +14,9 @@ type Handler<C> = (request: Request, context: C) => Promise<Response>;
 export function apiRoute<C = unknown>(handler: Handler<C>): Handler<C> {
   return async (request, context) => {
     try {
-      return await handler(request, context);
+      const response = await handler(request, context);
+      countIngest(request, response.status, null);
+      return response;
     } catch (error) {
       return errorResponse(error, request);
     }
@@ -25,12 +28,14 @@ export function errorResponse(error: unknown, request: Request): Response {
   const apiError =
     error instanceof z.ZodError ? validationFailed(error) : (fromDatabase(error) ?? error);
   if (apiError instanceof ApiError) {
+    countIngest(request, apiError.status, apiError.code);
     return Response.json(
       { error: apiError.code, message: apiError.message, ...apiError.details },
       { status: apiError.status, headers: apiError.headers },
     );
   }
   const errorId = crypto.randomUUID();
+  countIngest(request, 500, "internal_error");
   log.error(
     { err: error, error_id: errorId, method: request.method, url: request.url },
     "Request failed",

@@ -66,6 +66,9 @@ export async function decideAccess(
   if (publicRead) return { allowed: true, via: "public" };
   const { pathname } = new URL(request.url);
   if (isOpenPath(pathname)) return { allowed: true, via: "open_path" };
+  // A scraper has no session: /metrics checks METRICS_TOKEN itself when one is set, and
+  // without one it stays as private as every other page.
+  if (pathname === "/metrics" && getEnv().METRICS_TOKEN) return { allowed: true, via: "open_path" };
   if (await sessionOf(request)) return { allowed: true, via: "session" };
   const token = shareTokenOf(request);
   if (!token) {

@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
 import { spawn } from "node:child_process";
+import readline from "node:readline";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { log, prettyOutput } from "@/lib/log";
 
 const INPUTS = [
   "app",
@@ -53,10 +55,19 @@ export async function ensureBuilt(args: { onStart?: () => void } = {}): Promise<
 
 function run(command: string, argv: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Off a terminal, next build's human output becomes JSON log lines like everything else.
     const child = spawn(command, argv, {
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: prettyOutput ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
     });
+    if (child.stdout)
+      readline
+        .createInterface({ input: child.stdout })
+        .on("line", (line) => line.trim() && log.info({ step: "build" }, line));
+    if (child.stderr)
+      readline
+        .createInterface({ input: child.stderr })
+        .on("line", (line) => line.trim() && log.warn({ step: "build" }, line));
     child.on("error", reject);
     child.on("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`)),

@@ -174,6 +174,7 @@ function startNext(opts: StackOptions, extraEnv: Record<string, string>): ChildP
       ...(opts.env.AUDIT_SIGNING_KEY ? { AUDIT_SIGNING_KEY: opts.env.AUDIT_SIGNING_KEY } : {}),
       NODE_ENV: opts.mode === "dev" ? "development" : "production",
       NEXT_TELEMETRY_DISABLED: "1",
+      PROVENANCE_PROCESS: "app",
     },
   });
   // If this process dies before stopping it politely, do not leave the server behind.
@@ -239,7 +240,12 @@ async function startIndexer(
     ],
     {
       stdio: ["ignore", out.fd, out.fd],
-      env: { ...process.env, DATABASE_URL: args.databaseUrl, LOG_LEVEL: opts.env.LOG_LEVEL },
+      env: {
+        ...process.env,
+        DATABASE_URL: args.databaseUrl,
+        LOG_LEVEL: opts.env.LOG_LEVEL,
+        PROVENANCE_PROCESS: "indexer",
+      },
     },
   );
   await out.close();

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findFreePort } from "@/lib/net";
+import { parsePrometheus, samplesOf } from "../helpers/prometheus";
 import { queryOnce } from "../helpers/sql";
 
 /** `npm start` as a person runs it: its own process group, so Ctrl-C reaches every child. */
@@ -58,11 +59,21 @@ describe("npm start", () => {
 
     const first = startCommand(env);
     const [, dbPort] = await first.waitFor(/embedded PostgreSQL on 127\.0\.0\.1:(\d+)/);
-    const [, appUrl] = await first.waitFor(/dashboard: (http:\S+)/);
+    const [, appUrl] = await first.waitFor(/dashboard: (http:[^\s"]+)/);
     expect(first.output()).toMatch(/chain 10740: anvil at http/);
     expect(first.output()).toMatch(/chain 8453: anvil at http/);
     const home = await fetch(appUrl!).then((r) => r.text());
     expect(home).toContain("Head block");
+    // The home page just requested is timed under its route template.
+    const metrics = await fetch(`${appUrl}/metrics`);
+    expect(metrics.headers.get("content-type")).toContain("text/plain; version=0.0.4");
+    const samples = parsePrometheus(await metrics.text());
+    const homeCount = samplesOf(samples, "provenance_http_request_duration_seconds_count", {
+      route: "/",
+      method: "GET",
+      status: "200",
+    });
+    expect(homeCount[0]!.value).toBeGreaterThanOrEqual(1);
     const dbUrl = (port: string) => `postgresql://postgres:provenance@127.0.0.1:${port}/postgres`;
     await queryOnce(
       dbUrl(dbPort!),
@@ -78,6 +89,11 @@ describe("npm start", () => {
     process.kill(-first.child.pid!, "SIGINT");
     expect(await first.exited).toBe(0);
     expect(survivors(first.child)).toEqual([]);
+    // Piped, not a terminal: every line the supervisor and the app wrote is JSON naming its process.
+    for (const line of first.output().split("\n").filter(Boolean)) {
+      const entry = JSON.parse(line) as { process?: string };
+      expect(["supervisor", "app"], line).toContain(entry.process);
+    }
 
     const second = startCommand(env);
     const [, dbPort2] = await second.waitFor(/embedded PostgreSQL on 127\.0\.0\.1:(\d+)/);
@@ -100,7 +116,9 @@ describe("npm start", () => {
     expect(await run.exited).toBe(1);
     expect(await fs.readdir(dirs.at(-1)!)).toEqual([]); // nothing was started
     const lines = run.output().trim().split("\n");
-    expect(lines.at(-1)).toMatch(/^provenance: DATABASE_URL is unreachable: .*ECONNREFUSED/);
+    const last = JSON.parse(lines.at(-1)!) as { process: string; msg: string };
+    expect(last.process).toBe("supervisor");
+    expect(last.msg).toMatch(/^DATABASE_URL is unreachable: .*ECONNREFUSED/);
     expect(run.output()).not.toMatch(/^\s+at /m);
   });
 
@@ -112,7 +130,9 @@ describe("npm start", () => {
       DATABASE_URL: "",
     });
     expect(await run.exited).toBe(1);
-    expect(run.output().trim()).toMatch(/^provenance: OG_RPC_URL is invalid: .*"not a url"/);
+    const entry = JSON.parse(run.output().trim()) as { process: string; msg: string };
+    expect(entry.process).toBe("supervisor");
+    expect(entry.msg).toMatch(/^OG_RPC_URL is invalid: .*"not a url"/);
     expect(await fs.readdir(dirs.at(-1)!)).toEqual([]); // nothing was started
     expect(run.output()).not.toMatch(/^\s+at /m);
   });
