@@ -1,4 +1,4 @@
-import { ConfigError, dataDir, getEnv } from "@/lib/env";
+import { assertAuditKey, ConfigError, dataDir, getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { startStack, stopAll } from "./lib/stack";
 
@@ -11,6 +11,7 @@ let stopping = false;
 
 async function main() {
   const env = getEnv();
+  assertAuditKey(env);
   const mode = process.argv.includes("--dev") ? "dev" : "start";
   const say = (line: string) => process.stdout.write(`provenance: ${line}\n`);
   const stops: (() => Promise<void>)[] = [];
