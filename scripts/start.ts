@@ -1,4 +1,5 @@
 import { assertAuditKey, ConfigError, dataDir, getEnv } from "@/lib/env";
+import { redactSecrets, registeredSecretUrls } from "@/lib/chain/redact-url";
 import { log } from "@/lib/log";
 import { startStack, stopAll } from "./lib/stack";
 
@@ -13,7 +14,9 @@ async function main() {
   const env = getEnv();
   assertAuditKey(env);
   const mode = process.argv.includes("--dev") ? "dev" : "start";
-  const say = (line: string) => process.stdout.write(`provenance: ${line}\n`);
+  // Every line passes the secret redaction: a keyed RPC URL never reaches the terminal.
+  const say = (line: string) =>
+    process.stdout.write(`provenance: ${redactSecrets(line, registeredSecretUrls())}\n`);
   const stops: (() => Promise<void>)[] = [];
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -38,7 +41,8 @@ main().catch((error: unknown) => {
     process.stderr.write(`provenance: ${error.message}\n`);
   } else {
     log.error({ err: error }, "Start failed");
-    process.stderr.write(`provenance: start failed: ${(error as Error).message}\n`);
+    const message = redactSecrets((error as Error).message, registeredSecretUrls());
+    process.stderr.write(`provenance: start failed: ${message}\n`);
   }
   process.exit(1);
 });
