@@ -85,6 +85,16 @@ export const envSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits")
     .optional(),
+  /**
+   * Refuse to start without AUDIT_SIGNING_KEY. Default: required when DEVNET=false (a real
+   * deployment), where a key made per data directory would not verify on another machine.
+   */
+  REQUIRE_AUDIT_KEY: booleanString.optional(),
+  /** The address `npm run verify:audit` expects every checkpoint to be signed by. */
+  AUDIT_SIGNER: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address")
+    .optional(),
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /**
    * Whether anyone may read the dashboard and the read API. `false` makes the deployment
@@ -119,6 +129,20 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 /** A value as it may be printed: the password of a URL is replaced by `***`. */
 function redact(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, "$1:***@");
+}
+
+/** Whether this deployment must be given AUDIT_SIGNING_KEY (see REQUIRE_AUDIT_KEY). */
+export function auditKeyRequired(env: Env): boolean {
+  return env.REQUIRE_AUDIT_KEY ?? !env.DEVNET;
+}
+
+/** Throws a one-sentence ConfigError when AUDIT_SIGNING_KEY is required but not set. */
+export function assertAuditKey(env: Env): void {
+  if (env.AUDIT_SIGNING_KEY || !auditKeyRequired(env)) return;
+  const why = env.REQUIRE_AUDIT_KEY ? "REQUIRE_AUDIT_KEY=true" : "DEVNET=false";
+  throw new ConfigError(
+    `AUDIT_SIGNING_KEY is required with ${why}: set it to a 0x-prefixed 32-byte key so audit checkpoints verify on any machine (npm run verify:audit -- --signer <its address>).`,
+  );
 }
 
 let cached: Env | undefined;

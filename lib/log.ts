@@ -2,6 +2,7 @@ import path from "node:path";
 import pino from "pino";
 import pretty from "pino-pretty";
 import { format } from "node:util";
+import { redactSecrets, registerSecretUrls, registeredSecretUrls } from "@/lib/chain/redact-url";
 
 /** The process names every line carries, by the script that started the process. */
 const PROCESS_OF_SCRIPT: Record<string, string> = {
@@ -24,13 +25,25 @@ function processName(): string {
 /** Whether this process's output is read by a person (pretty) or by a machine (JSON lines). */
 export const prettyOutput = Boolean(process.stdout.isTTY);
 
+// The RPC URLs given in the environment are secrets wherever they appear in a line.
+registerSecretUrls(
+  Object.entries(process.env)
+    .filter(([name, value]) => name.endsWith("_RPC_URL") && value)
+    .map(([, value]) => value!),
+);
+
+const target = prettyOutput
+  ? pretty({ colorize: true, sync: true, ignore: "pid,hostname,process" })
+  : pino.destination({ dest: 1, sync: true });
+
 /**
  * The one logger for everything under lib/: one JSON object per line, sentence-case
  * `msg`, snake_case fields, and `process` (app, indexer, supervisor) on every line. On a
  * terminal the same objects are printed readably (a synchronous stream, no worker thread);
  * anywhere else only JSON lines are written, never human text beside them. `LOG_LEVEL` is
  * read here directly, not through lib/env.ts, because the logger must work before
- * configuration has been validated.
+ * configuration has been validated. Every line passes through redactSecrets first, so an RPC
+ * key inside a message, a field or an error's stack never reaches the log.
  */
 export const log = pino(
   {
@@ -38,7 +51,7 @@ export const log = pino(
     base: { process: processName() },
     timestamp: pino.stdTimeFunctions.isoTime,
   },
-  prettyOutput ? pretty({ colorize: true, sync: true, ignore: "pid,hostname,process" }) : undefined,
+  { write: (line: string) => target.write(redactSecrets(line, registeredSecretUrls())) },
 );
 
 /**

@@ -90,7 +90,7 @@ function refuse(res: http.ServerResponse, refusal: DoorRefusal) {
  */
 function startAuditCheckpoints(env: Env) {
   if (!env.DATABASE_URL) return;
-  const signer = loadAuditSigner({ key: env.AUDIT_SIGNING_KEY, dataDir: dataDir(env) });
+  const signer = loadAuditSigner({ key: env.AUDIT_SIGNING_KEY, dataDir: dataDir(env), env });
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 });
   pool.on("error", () => {});
   const tick = async () => {

@@ -1,4 +1,5 @@
-import { ConfigError, dataDir, getEnv } from "@/lib/env";
+import { assertAuditKey, ConfigError, dataDir, getEnv } from "@/lib/env";
+import { redactSecrets, registeredSecretUrls } from "@/lib/chain/redact-url";
 import { log, prettyOutput, routeConsoleToLog } from "@/lib/log";
 import { startStack, stopAll } from "./lib/stack";
 
@@ -12,12 +13,15 @@ let stopping = false;
 async function main() {
   routeConsoleToLog();
   const env = getEnv();
+  assertAuditKey(env);
   const mode = process.argv.includes("--dev") ? "dev" : "start";
   // A person at a terminal reads plain lines; anything else gets the same as JSON log lines,
-  // shown whatever LOG_LEVEL says, as the plain lines are.
+  // shown whatever LOG_LEVEL says, as the plain lines are. Both pass the secret redaction (the
+  // logger redacts its lines): a keyed RPC URL never reaches the output.
   const announce = log.child({}, { level: "info" });
   const say = prettyOutput
-    ? (line: string) => process.stdout.write(`provenance: ${line}\n`)
+    ? (line: string) =>
+        process.stdout.write(`provenance: ${redactSecrets(line, registeredSecretUrls())}\n`)
     : (line: string) => announce.info(line);
   const stops: (() => Promise<void>)[] = [];
   const shutdown = async (signal: string) => {
@@ -40,12 +44,15 @@ async function main() {
 main().catch((error: unknown) => {
   if (stopping) return;
   if (error instanceof ConfigError) {
-    if (prettyOutput) process.stderr.write(`provenance: ${error.message}\n`);
-    else log.fatal(error.message);
+    const message = redactSecrets(error.message, registeredSecretUrls());
+    if (prettyOutput) process.stderr.write(`provenance: ${message}\n`);
+    else log.fatal(message);
   } else {
     log.error({ err: error }, "Start failed");
-    if (prettyOutput)
-      process.stderr.write(`provenance: start failed: ${(error as Error).message}\n`);
+    if (prettyOutput) {
+      const message = redactSecrets((error as Error).message, registeredSecretUrls());
+      process.stderr.write(`provenance: start failed: ${message}\n`);
+    }
   }
   process.exit(1);
 });

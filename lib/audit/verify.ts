@@ -109,7 +109,7 @@ export async function verifyAuditLog(
       fail(`The checkpoint at seq ${c.upto_seq} is not signed by ${c.signer}.`);
     } else if (!trusted.has(c.signer)) {
       fail(
-        `The checkpoint at seq ${c.upto_seq} is signed by ${c.signer}, which is not a trusted key.`,
+        `The checkpoint at seq ${c.upto_seq} is signed by ${c.signer}, not by the expected signer ${[...trusted].join(" or ")}.`,
       );
     } else if (c.count !== c.upto_seq) {
       fail(

@@ -1,3 +1,4 @@
+import { displayRpcUrl, redactSecrets, registeredSecretUrls } from "@/lib/chain/redact-url";
 import { log } from "@/lib/log";
 
 /**
@@ -12,7 +13,8 @@ export class RpcError extends Error {
     readonly retryable: boolean,
     readonly details: { code?: number; status?: number; retryAfterMs?: number } = {},
   ) {
-    super(message);
+    // Note: a provider's own message may echo the keyed URL; none of it leaves this process.
+    super(redactSecrets(message, registeredSecretUrls()));
   }
 }
 
@@ -194,12 +196,5 @@ function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The URL without credentials or query string (API keys often live in either). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname.replace(/\/[^/]{20,}$/, "/***")}`;
-  } catch {
-    return "<invalid url>";
-  }
-}
+/** The URL as it may be shown: scheme, host and port only (keys live in the rest). */
+export const redactUrl = displayRpcUrl;

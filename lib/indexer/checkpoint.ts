@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { Address, Hex } from "viem";
 import { chainName } from "@/lib/chain/chains";
 import { redactUrl } from "@/lib/chain/json-rpc";
+import { redactSecrets, registeredSecretUrls } from "@/lib/chain/redact-url";
 import type { SourceConfig } from "@/lib/chain/source-config";
 import type { IndexedSource } from "./sources";
 
@@ -100,7 +101,7 @@ export async function recordSourceError(
   await pool
     .query("UPDATE source SET last_error = $2, last_error_at = now() WHERE id = ANY($1::uuid[])", [
       sourceIds,
-      message.slice(0, 2000),
+      redactSecrets(message, registeredSecretUrls()).slice(0, 2000),
     ])
     .catch(() => {});
 }

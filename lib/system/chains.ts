@@ -1,6 +1,7 @@
 import "server-only";
 import { getBlockTime, getChainHead } from "@/lib/chain/rpc";
 import { chainName } from "@/lib/chain/chains";
+import { displayRpcUrl, redactSecrets } from "@/lib/chain/redact-url";
 import { loadSourceConfig } from "@/lib/chain/source-config";
 import { rpcPlaceholders, sourcesFile } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -8,6 +9,7 @@ import { log } from "@/lib/log";
 export interface ChainStatus {
   chainId: number;
   name: string;
+  /** Scheme, host and port only: credentials, path tokens and query keys are secrets. */
   rpcUrl: string;
   sources: number;
   head: { blockNumber: string; timestamp: string } | null;
@@ -29,7 +31,8 @@ export async function getChainStatuses(): Promise<{ file: string; chains: ChainS
   }
   const chains = await Promise.all(
     [...byChain].map(async ([chainId, { rpcUrl, sources: count }]): Promise<ChainStatus> => {
-      const base = { chainId, name: chainName(chainId), rpcUrl, sources: count };
+      const shown = displayRpcUrl(rpcUrl);
+      const base = { chainId, name: chainName(chainId), rpcUrl: shown, sources: count };
       try {
         const head = await getChainHead(rpcUrl);
         if (head.chainId !== chainId) {
@@ -46,7 +49,10 @@ export async function getChainStatuses(): Promise<{ file: string; chains: ChainS
         return {
           ...base,
           head: null,
-          error: error instanceof Error ? error.message.split("\n")[0]! : String(error),
+          error: redactSecrets(
+            error instanceof Error ? error.message.split("\n")[0]! : String(error),
+            [rpcUrl],
+          ),
         };
       }
     }),
