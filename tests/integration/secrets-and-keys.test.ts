@@ -94,9 +94,13 @@ describe("npm start without AUDIT_SIGNING_KEY", () => {
     await fs.mkdir(dataDir);
     const result = await run("scripts/start.ts", [], { DATA_DIR: dataDir, DEVNET: "false" });
     expect(result.code).toBe(1);
-    expect(result.out.trim().split("\n")).toEqual([
-      expect.stringMatching(/^provenance: AUDIT_SIGNING_KEY is required with DEVNET=false: /),
-    ]);
+    // Off a terminal the refusal is one JSON log line of the supervisor.
+    const lines = result.out.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      process: "supervisor",
+      msg: expect.stringMatching(/^AUDIT_SIGNING_KEY is required with DEVNET=false: /),
+    });
     expect(await fs.readdir(dataDir)).toEqual([]);
   });
 });
