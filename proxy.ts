@@ -26,7 +26,6 @@ export async function proxy(request: NextRequest) {
     appOrigin: env.APP_ORIGIN,
     trustProxy: env.TRUST_PROXY,
     forwardedProto: request.headers.get("x-forwarded-proto"),
-    protocol: request.nextUrl.protocol,
   });
   const csp = request.nextUrl.pathname.startsWith("/api/")
     ? LOCKED_DOWN_CSP

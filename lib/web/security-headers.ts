@@ -67,17 +67,18 @@ export function pageCsp({ nonce, dev, devnet, https }: PageCspOptions): string {
 
 /**
  * Whether the visitor reached the app over HTTPS: APP_ORIGIN says so, or (behind a trusted
- * reverse proxy only) X-Forwarded-Proto does, or the request itself came over TLS.
+ * reverse proxy only) X-Forwarded-Proto does. The app's own server speaks plain HTTP.
+ * Note: never the request URL's protocol: Next builds it from X-Forwarded-Proto, which
+ * any client can send.
  */
 export function servedOverHttps(opts: {
   appOrigin: string | undefined;
   trustProxy: boolean;
   forwardedProto: string | null;
-  protocol: string;
 }): boolean {
   if (opts.appOrigin) return opts.appOrigin.startsWith("https:");
   if (opts.trustProxy && opts.forwardedProto) {
     return (opts.forwardedProto.split(",")[0] ?? "").trim().toLowerCase() === "https";
   }
-  return opts.protocol === "https:";
+  return false;
 }

@@ -68,7 +68,6 @@ describe("servedOverHttps()", () => {
     appOrigin: undefined,
     trustProxy: false,
     forwardedProto: null,
-    protocol: "http:",
   };
 
   it("believes X-Forwarded-Proto only behind a trusted proxy, and APP_ORIGIN first", () => {
@@ -77,9 +76,12 @@ describe("servedOverHttps()", () => {
     expect(servedOverHttps({ ...plain, trustProxy: true, forwardedProto: "https" })).toBe(true);
     expect(servedOverHttps({ ...plain, trustProxy: true, forwardedProto: "http" })).toBe(false);
     expect(servedOverHttps({ ...plain, appOrigin: "https://p.example" })).toBe(true);
-    expect(servedOverHttps({ ...plain, appOrigin: "http://p.example", protocol: "https:" })).toBe(
-      false,
-    );
+    const declaredHttp = {
+      appOrigin: "http://p.example",
+      trustProxy: true,
+      forwardedProto: "https",
+    };
+    expect(servedOverHttps(declaredHttp)).toBe(false);
   });
 });
 
