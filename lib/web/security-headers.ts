@@ -36,8 +36,10 @@ export interface PageCspOptions {
 }
 
 /**
- * The page policy. Scripts: only Next's own, which carry the request's nonce (Next reads it
- * from this header on the request), and what they load ('strict-dynamic'). Styles allow
+ * The page policy. Scripts: files from this origin (Next's chunks), and inline scripts only
+ * with the request's nonce (Next reads it from this header on the request and puts it on
+ * its own). No 'strict-dynamic': under it Chromium runs any script element made by script,
+ * inline or not, so an injected `createElement("script")` would run. Styles allow
  * inline attributes: the charts (recharts) position with style="". The browser talks to
  * this origin and to the RPC endpoints wagmi uses (lib/web/wagmi.ts): the chains' default
  * RPC origins, and on a devnet the local anvils the test wallet signs through. Origins
@@ -50,7 +52,7 @@ export function pageCsp({ nonce, dev, devnet, https }: PageCspOptions): string {
   if (devnet) for (const host of ["127.0.0.1", "localhost"]) rpcOrigins.add(`http://${host}:*`);
   const directives = [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self' 'nonce-${nonce}'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",

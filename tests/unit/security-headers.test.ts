@@ -43,7 +43,8 @@ describe("pageCsp()", () => {
 
   it("lets only the request's nonced scripts run, and refuses to be framed", () => {
     const csp = pageCsp(base);
-    expect(csp).toContain("script-src 'self' 'nonce-abc123==' 'strict-dynamic'");
+    expect(csp).toContain("script-src 'self' 'nonce-abc123==';");
+    expect(csp).not.toContain("strict-dynamic");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toContain("unsafe-eval");
