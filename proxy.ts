@@ -3,14 +3,54 @@ import { ACCESS_HEADER, decideAccess, shareTokenOf } from "@/lib/auth/read-acces
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { nextServerOrigin } from "@/lib/net";
+import {
+  HSTS,
+  LOCKED_DOWN_CSP,
+  STATIC_SECURITY_HEADERS,
+  newNonce,
+  pageCsp,
+  servedOverHttps,
+} from "@/lib/web/security-headers";
 
 /**
  * Private deployments (PUBLIC_READ=false): every page and API route is refused unless the
  * visitor is signed in or carries a share token for exactly this thing (lib/auth/read-access).
  * A refused page is rewritten to /share/unavailable with the right status and a sentence
  * saying why; a refused API call answers JSON. A public deployment passes straight through.
+ * Every answer carries the security headers (lib/web/security-headers.ts): a page's CSP
+ * holds a fresh nonce, which Next reads from the request's CSP header for its own scripts.
  */
 export async function proxy(request: NextRequest) {
+  const env = getEnv();
+  const https = servedOverHttps({
+    appOrigin: env.APP_ORIGIN,
+    trustProxy: env.TRUST_PROXY,
+    forwardedProto: request.headers.get("x-forwarded-proto"),
+  });
+  const csp = request.nextUrl.pathname.startsWith("/api/")
+    ? LOCKED_DOWN_CSP
+    : pageCsp({
+        nonce: newNonce(),
+        dev: process.env.NODE_ENV === "development",
+        devnet: env.DEVNET,
+        https,
+      });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("Content-Security-Policy", csp);
+  return secure(await decide(request, requestHeaders), csp, https);
+}
+
+function secure(response: Response, csp: string, https: boolean): Response {
+  response.headers.set("Content-Security-Policy", csp);
+  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) {
+    // A share page's stricter "no-referrer" stays.
+    if (!response.headers.has(name)) response.headers.set(name, value);
+  }
+  if (https) response.headers.set("Strict-Transport-Security", HSTS);
+  return response;
+}
+
+async function decide(request: NextRequest, requestHeaders: Headers): Promise<Response> {
   let decision;
   try {
     decision = await decideAccess(request);
@@ -26,7 +66,7 @@ export async function proxy(request: NextRequest) {
     );
   }
   if (decision.allowed) {
-    const response = NextResponse.next();
+    const response = NextResponse.next({ request: { headers: requestHeaders } });
     if (decision.via === "share" || shareTokenOf(request)) {
       // A token in the address must not travel on to other sites, nor into shared caches.
       response.headers.set("Referrer-Policy", "no-referrer");
@@ -46,7 +86,6 @@ export async function proxy(request: NextRequest) {
       { status: decision.status, headers },
     );
   }
-  const requestHeaders = new Headers(request.headers);
   requestHeaders.set(
     ACCESS_HEADER,
     encodeURIComponent(

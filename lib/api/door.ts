@@ -3,6 +3,7 @@ import { bodyTooLargeMessage } from "@/lib/api/body";
 import { textProblem } from "@/lib/api/schemas/common";
 import { MAX_AGENT_ACTION_BODY_BYTES } from "@/lib/api/schemas/agent-actions";
 import { MAX_RECEIPT_BODY_BYTES } from "@/lib/api/schemas/receipts";
+import { LOCKED_DOWN_CSP, STATIC_SECURITY_HEADERS } from "@/lib/web/security-headers";
 
 /**
  * The checks the dashboard server (scripts/serve.ts) makes on a request line and its
@@ -86,7 +87,12 @@ function pageAddressProblem(segments: string[], search: string): string | null {
 
 function refuse(json: boolean, status: number, error: string, message: string): DoorRefusal {
   // Note: the body may still be on its way; closing the connection stops reading it.
-  const common = { "Cache-Control": "no-store", Connection: "close" };
+  const common = {
+    "Cache-Control": "no-store",
+    Connection: "close",
+    ...STATIC_SECURITY_HEADERS,
+    "Content-Security-Policy": LOCKED_DOWN_CSP,
+  };
   if (json) {
     return {
       status,

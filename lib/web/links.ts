@@ -23,3 +23,13 @@ export function decodeSegment(segment: string): string {
     return segment;
   }
 }
+
+/**
+ * Whether a link stays inside this app: a path starting with one "/". Anything else is
+ * external, including what a browser reads as another host: `//host`, `/\host` (browsers
+ * treat "\" as "/"), any backslash at all, and any whitespace or control character.
+ */
+export function isInternalHref(href: string): boolean {
+  // Note: browsers drop tabs and newlines inside a URL, so "/\t/host" is "//host".
+  return href.startsWith("/") && !href.startsWith("//") && !/[\\\s\u0000-\u001f\u007f]/.test(href);
+}

@@ -21,7 +21,7 @@ import { buildIncidentBundle } from "@/lib/db/evidence-bundle";
 import type { IncidentDetail } from "@/lib/db/incidents";
 import { activeShareFor } from "@/lib/db/share-links";
 import { formatCount, formatUtc } from "@/lib/web/format";
-import { incidentHref, inferenceHref, modelHref, withShare } from "@/lib/web/links";
+import { incidentHref, inferenceHref, isInternalHref, modelHref, withShare } from "@/lib/web/links";
 import { incidentSummary, linkMetadata } from "@/lib/web/summaries";
 import { loadIncident } from "./load";
 
@@ -333,7 +333,7 @@ function StatementCard({ incident: i }: { incident: IncidentDetail }) {
             <ul>
               {i.evidenceLinks.map((l) => (
                 <li key={l}>
-                  {l.startsWith("/") ? (
+                  {isInternalHref(l) ? (
                     <Link className="break-all text-indigo-700 underline" href={l}>
                       {l}
                     </Link>

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { z } from "zod";
 import { ACCESS_HEADER } from "@/lib/auth/read-access";
+import { isInternalHref } from "@/lib/web/links";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +22,7 @@ const refusalSchema = z.object({
     "read_only",
   ]),
   message: z.string(),
-  opens: z.object({ href: z.string().startsWith("/"), label: z.string() }).optional(),
+  opens: z.object({ href: z.string().refine(isInternalHref), label: z.string() }).optional(),
 });
 
 const TITLES: Record<z.infer<typeof refusalSchema>["problem"], string> = {

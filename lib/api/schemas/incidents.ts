@@ -2,6 +2,7 @@ import { z } from "zod";
 import { hexBytesSchema, hash32Schema, textSchema } from "@/lib/api/schemas/common";
 import { instantSchema } from "@/lib/api/schemas/query";
 import { INCIDENT_ACTIONS, INCIDENT_DOMAIN_NAME } from "@/lib/evidence/incident-statement";
+import { isInternalHref } from "@/lib/web/links";
 
 /** Incident bodies carry a statement and a few links; anything larger is refused. */
 export const MAX_INCIDENT_BODY_BYTES = 32 * 1024;
@@ -15,7 +16,8 @@ const uint64String = z
 
 /** A link to evidence: an http(s) URL, or a path inside this app ("/o/0x…"). */
 export const evidenceLinkSchema = textSchema(500).refine((v) => {
-  if (/^\/(?!\/)[^\s]*$/.test(v)) return true;
+  if (isInternalHref(v)) return true;
+  if (v.startsWith("/")) return false;
   try {
     return ["http:", "https:"].includes(new URL(v).protocol);
   } catch {
