@@ -140,7 +140,12 @@ describe.skipIf(!browserAvailable())("security headers in Chromium", () => {
           if (ran) resolve({ ran });
         }),
     );
-    expect(script).toEqual({ ran: undefined, directive: "script-src-elem" });
+    // Chromium names the effective directive script-src-elem, or script-src when it falls
+    // back to it; either way the injected script did not run.
+    expect(script).toEqual({
+      ran: undefined,
+      directive: expect.stringMatching(/^script-src(-elem)?$/),
+    });
 
     const handler = await page.evaluate(
       () =>
@@ -159,6 +164,9 @@ describe.skipIf(!browserAvailable())("security headers in Chromium", () => {
           if (ran) resolve({ ran });
         }),
     );
-    expect(handler).toEqual({ ran: undefined, directive: "script-src-attr" });
+    expect(handler).toEqual({
+      ran: undefined,
+      directive: expect.stringMatching(/^script-src(-attr)?$/),
+    });
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { findFreePort } from "@/lib/net";
 import { parsePrometheus, samplesOf } from "../helpers/prometheus";
 import { queryOnce } from "../helpers/sql";
+import { passwordFile } from "@/lib/db/embedded";
 
 /** `npm start` as a person runs it: its own process group, so Ctrl-C reaches every child. */
 function startCommand(env: Record<string, string>) {
@@ -74,7 +75,9 @@ describe("npm start", () => {
       status: "200",
     });
     expect(homeCount[0]!.value).toBeGreaterThanOrEqual(1);
-    const dbUrl = (port: string) => `postgresql://postgres:provenance@127.0.0.1:${port}/postgres`;
+    // The embedded database's password is made per data directory (DATA_DIR/pg-password).
+    const password = (await fs.readFile(passwordFile(path.join(dataDir, "pg")), "utf8")).trim();
+    const dbUrl = (port: string) => `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
     await queryOnce(
       dbUrl(dbPort!),
       "INSERT INTO chain (id, name, finality_depth) VALUES (999, 'marker', 1)",
