@@ -202,6 +202,20 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     consecutiveFailures: 1,
     updatedAt: at("2026-02-05T12:00:03.000Z"),
   } satisfies Prisma.LinkerHealthUncheckedCreateInput);
+  await roundTrip("ChainHeartbeat", {
+    chainId,
+    indexerPid: 4242,
+    startedAt: at("2026-02-05T11:59:00.000Z"),
+    beatAt: at("2026-02-05T12:00:04.000Z"),
+    syncedAt: at("2026-02-05T12:00:02.000Z"),
+    headBlock: 9_007_199_254_740_993n,
+    rpcReachable: false,
+    lastError: "fetch failed: connect ECONNREFUSED 127.0.0.1:8545",
+    lastErrorAt: at("2026-02-05T12:00:03.000Z"),
+    consecutiveFailures: 3,
+    stoppedAt: null,
+    stoppedReason: null,
+  } satisfies Prisma.ChainHeartbeatUncheckedCreateInput);
   const settlement = await roundTrip("Settlement", {
     ...logColumns(chainId, 3, 2),
     sourceId,
