@@ -105,6 +105,11 @@ export const envSchema = z.object({
    * When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (set it in
    * production); unset, /metrics is open like the read API.
    */
+  /**
+   * Seconds after which a chain's indexer heartbeat (or its last sync) counts as stale: the
+   * home page shows it in red and /api/ready answers 503. The indexer beats every 2 s.
+   */
+  HEARTBEAT_STALE_SECONDS: z.coerce.number().int().min(3).max(3600).default(6),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 

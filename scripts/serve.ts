@@ -2,7 +2,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import pg from "pg";
-import { checkAtTheDoor, type DoorRefusal } from "@/lib/api/door";
+import { checkAtTheDoor, databaseDownAnswer, type DoorRefusal } from "@/lib/api/door";
 import { checkpointIfDue } from "@/lib/audit/append";
 import { loadAuditSigner } from "@/lib/audit/signing-key";
 import { dataDir, getEnv, type Env } from "@/lib/env";
@@ -10,6 +10,8 @@ import { log, routeConsoleToLog } from "@/lib/log";
 import { getMetrics } from "@/lib/metrics";
 import { nextServerHostname } from "@/lib/net";
 import { createRouteTemplates } from "@/lib/route-template";
+import { redactSecrets, registeredSecretUrls } from "@/lib/chain/redact-url";
+import { createDatabaseProbe } from "@/lib/system/db-probe";
 
 /**
  * The dashboard's HTTP server: Next's request handler behind a plain Node server, for
@@ -29,9 +31,10 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const timed = timeRequests(createRouteTemplates(path.join(process.cwd(), "app")));
+  const databaseDown = watchDatabase(env);
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
     timed(req, res);
-    const refusal = checkAtTheDoor(req);
+    const refusal = checkAtTheDoor(req) ?? databaseDown(req);
     if (refusal) return refuse(res, refusal);
     const socket = req.socket.remoteAddress ?? "unknown";
     const sent = req.headers["x-forwarded-for"];
@@ -58,6 +61,37 @@ async function main() {
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+/**
+ * Probes the database once a second. While it does not answer, every page and API request
+ * that needs it gets a 503 saying so (lib/api/door.ts) instead of a page with an error box
+ * or a 500; health, readiness, metrics and static files still answer. Changes are logged.
+ */
+function watchDatabase(env: Env) {
+  if (!env.DATABASE_URL) return () => null;
+  const probe = createDatabaseProbe(env.DATABASE_URL);
+  let wasUp = true;
+  const tick = async () => {
+    const state = await probe.check();
+    if (state.up !== wasUp) {
+      if (state.up) log.info("Database reachable again");
+      else
+        log.error(
+          { error: redactSecrets(state.error ?? "", registeredSecretUrls()) },
+          "Database unreachable: pages and the API answer 503 until it is back",
+        );
+      wasUp = state.up;
+    }
+  };
+  void tick();
+  setInterval(() => void tick(), 1000).unref();
+  return (req: http.IncomingMessage) => {
+    const state = probe.current();
+    if (state.up) return null;
+    const reason = redactSecrets(state.error ?? "no answer", registeredSecretUrls());
+    return databaseDownAnswer(req.url, reason);
+  };
 }
 
 /**

@@ -10,10 +10,15 @@ import { queryKeys } from "@/lib/api/query-keys";
 import { Card, EmptyState, StatusBadge } from "@/components/ui/card";
 import { formatCount, formatUtc } from "@/lib/web/format";
 import { LinkerStatusLine } from "./linker-status";
+import { healthBadgeLabel, IndexerHealthPanel } from "./indexer-health";
 
 async function fetchStatus(): Promise<IndexerStatus> {
   const response = await fetch("/api/v1/status", { cache: "no-store" });
-  if (!response.ok) throw new Error(`The status endpoint answered ${response.status}`);
+  if (!response.ok) {
+    // The API's error shape says why (a 503 names the unreachable database).
+    const body = (await response.json().catch(() => null)) as { message?: string } | null;
+    throw new Error(body?.message ?? `The status endpoint answered ${response.status}`);
+  }
   return indexerStatusSchema.parse(await response.json());
 }
 
@@ -39,18 +44,27 @@ export function SyncCard({ initial }: { initial: IndexerStatus | null }) {
     data?.sources.filter((s) => s.enabled && (s.lagBlocks === null || BigInt(s.lagBlocks) > 2n))
       .length ?? 0;
   const failing = data?.sources.filter((s) => s.lastError).length ?? 0;
-  const badge = !data ? (
-    <StatusBadge ok={false} label="unknown" />
-  ) : data.linker.consecutiveFailures > 0 ? (
-    <StatusBadge ok={false} label="linker failing" />
-  ) : failing > 0 ? (
-    <StatusBadge ok={false} label={`${failing} failing`} />
-  ) : (
-    <StatusBadge ok={behind === 0} label={behind === 0 ? "in sync" : `${behind} syncing`} />
-  );
+  const unhealthy = data ? healthBadgeLabel(data.health) : null;
+  const badge =
+    !data || error ? (
+      <StatusBadge ok={false} label={data ? "status unknown" : "unknown"} />
+    ) : unhealthy ? (
+      <StatusBadge ok={false} label={unhealthy} />
+    ) : data.linker.consecutiveFailures > 0 ? (
+      <StatusBadge ok={false} label="linker failing" />
+    ) : failing > 0 ? (
+      <StatusBadge ok={false} label={`${failing} failing`} />
+    ) : (
+      <StatusBadge ok={behind === 0} label={behind === 0 ? "in sync" : `${behind} syncing`} />
+    );
   return (
     <Card id="sync" title="Indexer" aside={badge}>
-      {error && <p className="mb-2 text-sm text-rose-800">Live updates paused: {error.message}</p>}
+      {error && (
+        <p role="alert" className="mb-2 text-sm text-rose-800">
+          Status updates paused: {error.message}
+        </p>
+      )}
+      {data && <IndexerHealthPanel health={data.health} />}
       {!data || data.sources.length === 0 ? (
         <EmptyState title="The indexer has not started yet">
           <code>npm start</code> runs it beside the dashboard; <code>npm run indexer</code> runs it

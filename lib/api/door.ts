@@ -85,11 +85,52 @@ function pageAddressProblem(segments: string[], search: string): string | null {
   return null;
 }
 
-function refuse(json: boolean, status: number, error: string, message: string): DoorRefusal {
+/** Paths that answer for themselves while the database is down (or need no database). */
+function answersWithoutDatabase(pathname: string): boolean {
+  return (
+    pathname.startsWith("/_next/static/") ||
+    ["/api/health", "/api/ready", "/metrics", "/icon.svg", "/favicon.ico", "/robots.txt"].includes(
+      pathname,
+    )
+  );
+}
+
+/**
+ * 503 for a request that needs the database while the last probe found it unreachable: a
+ * page says so in words (not a 200 page with an error box), the API in its error shape, both
+ * with Retry-After. Null when the request does not need the database.
+ */
+export function databaseDownAnswer(url: string | undefined, reason: string): DoorRefusal | null {
+  const pathname = (url ?? "/").split("?")[0]!;
+  if (answersWithoutDatabase(pathname)) return null;
+  return refuse(
+    pathname.startsWith("/api/"),
+    503,
+    "database_unavailable",
+    `The database is unreachable (${reason}), so nothing can be read or written right now. Nothing was changed; try again in a few seconds. /api/ready says what is wrong.`,
+    {
+      title: "Database unavailable",
+      heading: "The evidence database is unreachable",
+      retryAfter: 5,
+    },
+  );
+}
+
+function refuse(
+  json: boolean,
+  status: number,
+  error: string,
+  message: string,
+  page: { title: string; heading: string; retryAfter?: number } = {
+    title: "Bad address",
+    heading: "This address cannot be opened",
+  },
+): DoorRefusal {
   // Note: the body may still be on its way; closing the connection stops reading it.
   const common = {
     "Cache-Control": "no-store",
     Connection: "close",
+    ...(page.retryAfter ? { "Retry-After": String(page.retryAfter) } : {}),
     ...STATIC_SECURITY_HEADERS,
     "Content-Security-Policy": LOCKED_DOWN_CSP,
   };
@@ -104,6 +145,6 @@ function refuse(json: boolean, status: number, error: string, message: string): 
   return {
     status,
     headers: { ...common, "Content-Type": "text/html; charset=utf-8" },
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bad address · Provenance</title></head><body><main><h1>This address cannot be opened</h1><p>${text}</p><p><a href="/">Go to the home page</a></p></main></body></html>`,
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${page.title} · Provenance</title></head><body><main><h1>${page.heading}</h1><p>${text}</p><p><a href="/">Go to the home page</a></p></main></body></html>`,
   };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ApiError, validationFailed } from "@/lib/api/errors";
 import { log } from "@/lib/log";
 import { countIngest } from "@/lib/metrics";
+import { isDatabaseUnavailable } from "@/lib/system/db-probe";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
@@ -51,11 +52,21 @@ export function errorResponse(error: unknown, request: Request): Response {
 }
 
 /**
- * A backstop for input the schemas let through but PostgreSQL refuses as data (SQLSTATE
- * class 22: out of range, bad encoding…): the client's doing, so 422, and the transaction
- * was rolled back, so nothing was written.
+ * A database that is not there is 503 (with Retry-After), not a 500. And a backstop for input
+ * the schemas let through but PostgreSQL refuses as data (SQLSTATE class 22: out of range, bad
+ * encoding…): the client's doing, so 422, and the transaction was rolled back, so nothing was
+ * written.
  */
 function fromDatabase(error: unknown): ApiError | undefined {
+  if (isDatabaseUnavailable(error)) {
+    return new ApiError(
+      503,
+      "database_unavailable",
+      "The database is unreachable, so nothing was read or written; try again in a few seconds. /api/ready says what is wrong.",
+      undefined,
+      { "Retry-After": "5" },
+    );
+  }
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string" || !code.startsWith("22")) return undefined;
   return new ApiError(

@@ -125,11 +125,11 @@ export function scopeCovers(scope: ShareScope, target: ShareTarget): boolean {
 
 /**
  * Paths every visitor of a private deployment may load: Next's assets, the icon, the
- * health check, sign-in (`/api/v1/auth/*`), the API description and published JSON Schemas.
+ * health checks, sign-in (`/api/v1/auth/*`), the API description and published JSON Schemas.
  */
 export function isOpenPath(pathname: string): boolean {
   if (pathname.startsWith("/_next/static/") || pathname.startsWith("/_next/image")) return true;
-  if (["/favicon.ico", "/icon.svg", "/robots.txt", "/api/health"].includes(pathname)) return true;
+  if (["/favicon.ico", "/icon.svg", "/robots.txt", "/api/health", "/api/ready"].includes(pathname)) return true;
   if (pathname === "/api/v1/openapi.json") return true;
   const s = strictSegments(pathname);
   if (!s) return false;

@@ -33,7 +33,8 @@ function databaseUrl(): string {
 function handles(): Handles {
   if (!globalHandles.__provenanceDb) {
     const connectionString = databaseUrl();
-    const pool = new pg.Pool({ connectionString, max: 10 });
+    // A database that swallows packets fails a request after 5 s instead of hanging it.
+    const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5000 });
     // Note: an idle client whose server went away (a restart, Ctrl-C reaching Postgres
     // first) emits 'error'; unhandled, that would crash the process.
     pool.on("error", (error: Error & { code?: string }) =>

@@ -2,6 +2,7 @@ import "server-only";
 import { redactSecrets, registeredSecretUrls } from "@/lib/chain/redact-url";
 import type { IndexerStatus, LinkerStatus } from "@/lib/api/schemas/status";
 import { getPool } from "@/lib/db/client";
+import { getIndexerHealth } from "@/lib/system/health";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -11,7 +12,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  */
 export async function getIndexerStatus(): Promise<IndexerStatus> {
   const pool = getPool();
-  const [chains, sources, findings, linker] = await Promise.all([
+  const [chains, sources, findings, linker, health] = await Promise.all([
     pool.query<{
       id: number;
       name: string;
@@ -41,6 +42,7 @@ export async function getIndexerStatus(): Promise<IndexerStatus> {
     ),
     pool.query<{ n: string }>("SELECT count(*) AS n FROM finding WHERE resolved_at IS NULL"),
     getLinkerStatus(),
+    getIndexerHealth(),
   ]);
   return {
     chains: chains.rows.map((c) => ({
@@ -75,6 +77,7 @@ export async function getIndexerStatus(): Promise<IndexerStatus> {
     })),
     findings: { open: Number(findings.rows[0]!.n) },
     linker,
+    health,
   };
 }
 

@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkAtTheDoor, DEFAULT_MAX_BODY_BYTES, maxBodyBytesFor } from "@/lib/api/door";
+import {
+  checkAtTheDoor,
+  DEFAULT_MAX_BODY_BYTES,
+  maxBodyBytesFor,
+  databaseDownAnswer,
+} from "@/lib/api/door";
 import { MAX_AGENT_ACTION_BODY_BYTES } from "@/lib/api/schemas/agent-actions";
 import { MAX_RECEIPT_BODY_BYTES } from "@/lib/api/schemas/receipts";
 
@@ -79,5 +84,24 @@ describe("checkAtTheDoor()", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("while the database is down", () => {
+  it("answers pages with a 503 page and the API with a 503 in its error shape", () => {
+    const page = databaseDownAnswer("/models?x=1", "connect ECONNREFUSED 127.0.0.1:5432")!;
+    expect(page.status).toBe(503);
+    expect(page.headers["Content-Type"]).toContain("text/html");
+    expect(page.headers["Retry-After"]).toBe("5");
+    expect(page.body).toContain("The evidence database is unreachable");
+    expect(page.body).toContain("connect ECONNREFUSED 127.0.0.1:5432");
+    const api = databaseDownAnswer("/api/v1/models", "no answer")!;
+    expect(api.status).toBe(503);
+    expect(JSON.parse(api.body)).toMatchObject({ error: "database_unavailable" });
+  });
+
+  it("lets health, readiness, metrics and static files answer for themselves", () => {
+    for (const url of ["/api/health", "/api/ready", "/metrics", "/_next/static/x.js", "/icon.svg"])
+      expect(databaseDownAnswer(url, "no answer")).toBeNull();
   });
 });

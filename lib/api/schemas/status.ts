@@ -37,6 +37,39 @@ export const linkerStatusSchema = z.object({
   setAside: z.number().int(),
 });
 
+/** One chain's indexer loop as its heartbeat shows it (issue 16), judged on the database clock. */
+export const chainHealthSchema = z.object({
+  chainId: z.number().int(),
+  name: z.string(),
+  state: z.enum(["ok", "starting", "stale", "rpc_unreachable", "stopped", "indexer_down"]),
+  /** A sentence for people: what is wrong and the last error, or "Following the head." */
+  message: z.string(),
+  beatAt: z.string().nullable(),
+  syncedAt: z.string().nullable(),
+  headBlock: z.string().nullable(),
+  rpcReachable: z.boolean().nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  consecutiveFailures: z.number().int(),
+});
+
+/** A process `npm start` keeps running (the indexer, the embedded PostgreSQL). */
+export const supervisorSummarySchema = z.object({
+  name: z.string(),
+  state: z.enum(["running", "restarting", "stopped"]),
+  restarts: z.number().int(),
+  lastExitAt: z.string().nullable(),
+  lastExitReason: z.string().nullable(),
+  message: z.string(),
+});
+
+export const indexerHealthSchema = z.object({
+  staleAfterSeconds: z.number().int(),
+  chains: z.array(chainHealthSchema),
+  /** Null when no `npm start` supervises the processes (systemd, containers). */
+  supervisor: z.array(supervisorSummarySchema).nullable(),
+});
+
 export const indexerStatusSchema = z.object({
   chains: z.array(
     z.object({
@@ -50,8 +83,12 @@ export const indexerStatusSchema = z.object({
   sources: z.array(sourceStatusSchema),
   findings: z.object({ open: z.number().int() }),
   linker: linkerStatusSchema,
+  health: indexerHealthSchema,
 });
 
 export type SourceStatus = z.infer<typeof sourceStatusSchema>;
 export type LinkerStatus = z.infer<typeof linkerStatusSchema>;
+export type ChainHealth = z.infer<typeof chainHealthSchema>;
+export type SupervisorSummary = z.infer<typeof supervisorSummarySchema>;
+export type IndexerHealth = z.infer<typeof indexerHealthSchema>;
 export type IndexerStatus = z.infer<typeof indexerStatusSchema>;
