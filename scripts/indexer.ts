@@ -28,7 +28,10 @@ Indexes the configured sources into PostgreSQL: history first, then new heads fo
 DATABASE_URL selects the database; without it the embedded PostgreSQL under DATA_DIR is
 started (refused while \`npm start\`, which runs the indexer itself, holds DATA_DIR).
 On a terminal a progress bar shows blocks, events/s and ETA; otherwise logs are JSON lines.
-Exit codes: 0 done (or stopped with Ctrl-C), 1 failed (the message says why).`;
+Following, each chain runs on its own: one that fails is retried, one that stops for good
+(a reorg deeper than finality, the wrong chain id) leaves the others running.
+Exit codes: 0 done (or stopped with Ctrl-C), 1 failed, or every chain stopped (the message
+says why).`;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -82,7 +85,9 @@ async function main() {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   try {
-    const pool = createIndexerPool(await database(stops));
+    // A connection per chain (a sync holds one while it runs), the linker, the heartbeat.
+    const chains = new Set(config.map((s) => s.chainId)).size;
+    const pool = createIndexerPool(await database(stops), Math.max(4, chains + 3));
     stops.push(() => pool.end());
     await syncConfigAgents(pool, agents);
     const progress = createProgressReporter({ tty: Boolean(process.stderr.isTTY) });

@@ -11,7 +11,13 @@ export class RpcError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
-    readonly details: { code?: number; status?: number; retryAfterMs?: number } = {},
+    readonly details: {
+      code?: number;
+      status?: number;
+      retryAfterMs?: number;
+      /** No usable answer: the connection failed, timed out, or a gateway said HTTP 5xx. */
+      unreachable?: boolean;
+    } = {},
   ) {
     // Note: a provider's own message may echo the keyed URL; none of it leaves this process.
     super(redactSecrets(message, registeredSecretUrls()));
@@ -50,13 +56,28 @@ export interface JsonRpcClient {
 }
 
 export interface JsonRpcOptions {
-  /** Per attempt. */
+  /** Per attempt of `eth_getLogs` and `eth_call`, whose answers may be large or slow (30 s). */
   timeoutMs?: number;
+  /**
+   * Per attempt of the other calls (the head, a block header, the chain id): small answers a
+   * live node gives at once, so a provider that hangs is noticed within seconds. Default 5 s
+   * (or `timeoutMs` when that is shorter).
+   */
+  shortTimeoutMs?: number;
   /** Attempts after the first, for retryable failures. */
   retries?: number;
   /** First backoff; doubles per attempt, capped at 30 s, with jitter. */
   backoffMs?: number;
+  /**
+   * Called after every attempt: without an argument when the provider answered (even with a
+   * JSON-RPC error), with the error otherwise. The follow loop's heartbeat records from it
+   * whether the RPC is reachable while the retries are still going on.
+   */
+  onAttempt?: (error?: RpcError) => void;
 }
+
+/** Calls whose answers can be large or slow; every other call gets the short timeout. */
+const SLOW_METHODS = new Set(["eth_getLogs", "eth_call"]);
 
 // Note: providers word "too many results" differently: Alchemy, Infura, QuickNode, geth and
 // reth all have their own sentence (and some use -32005, some -32602, some -32000).
@@ -75,6 +96,7 @@ let nextId = 1;
  */
 export function createJsonRpcClient(url: string, options: JsonRpcOptions = {}): JsonRpcClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const shortTimeoutMs = options.shortTimeoutMs ?? Math.min(timeoutMs, 5_000);
   const retries = options.retries ?? 8;
   const backoffMs = options.backoffMs ?? 250;
   async function attempt<T>(
@@ -83,6 +105,7 @@ export function createJsonRpcClient(url: string, options: JsonRpcOptions = {}): 
     timeoutMeansTooLarge: boolean,
   ): Promise<T> {
     const body = JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params });
+    const timeout = SLOW_METHODS.has(method) ? timeoutMs : shortTimeoutMs;
     let response: Response;
     let text: string;
     try {
@@ -90,16 +113,18 @@ export function createJsonRpcClient(url: string, options: JsonRpcOptions = {}): 
         method: "POST",
         headers: { "content-type": "application/json" },
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(timeout),
       });
       text = await response.text();
     } catch (error) {
       const timedOut = (error as Error).name === "TimeoutError";
-      const reason = timedOut ? `timed out after ${timeoutMs} ms` : (error as Error).message;
+      const reason = timedOut ? `timed out after ${timeout} ms` : connectionFailure(error as Error);
       if (timedOut && timeoutMeansTooLarge) {
-        throw new RangeTooLargeError(`${method}: ${reason}`, false);
+        throw new RangeTooLargeError(`${method}: ${reason}`, false, { unreachable: true });
       }
-      throw new RpcError(`${method} to ${redactUrl(url)} failed: ${reason}`, true);
+      throw new RpcError(`${method} to ${redactUrl(url)} failed: ${reason}`, true, {
+        unreachable: true,
+      });
     }
     if (!response.ok) throw httpError(method, url, response, text);
     let parsed: { result?: unknown; error?: { code?: number; message?: string; data?: unknown } };
@@ -142,8 +167,11 @@ export function createJsonRpcClient(url: string, options: JsonRpcOptions = {}): 
       const { timeoutMeansTooLarge = false } = opts as { timeoutMeansTooLarge?: boolean };
       for (let n = 0; ; n++) {
         try {
-          return await attempt<T>(method, params, timeoutMeansTooLarge);
+          const result = await attempt<T>(method, params, timeoutMeansTooLarge);
+          options.onAttempt?.();
+          return result;
         } catch (error) {
+          if (error instanceof RpcError) options.onAttempt?.(error);
           if (!(error instanceof RpcError) || !error.retryable || n >= retries) throw error;
           const wait = error.details.retryAfterMs ?? backoff(backoffMs, n);
           log.debug(
@@ -165,7 +193,11 @@ function httpError(method: string, url: string, response: Response, text: string
     return new RpcError(`${where} was rate limited (HTTP 429)`, true, { status, retryAfterMs });
   }
   if (status >= 500 || status === 408) {
-    return new RpcError(`${where} failed with HTTP ${status}`, true, { status, retryAfterMs });
+    return new RpcError(`${where} failed with HTTP ${status}`, true, {
+      status,
+      retryAfterMs,
+      unreachable: true,
+    });
   }
   if (status === 413) {
     return new RangeTooLargeError(`${where}: response too large (HTTP 413)`, false, { status });
@@ -176,6 +208,16 @@ function httpError(method: string, url: string, response: Response, text: string
     false,
     { status },
   );
+}
+
+/**
+ * Why a request got no answer. Note: undici's own message is only "fetch failed"; what
+ * happened (ECONNREFUSED, ECONNRESET, a DNS failure) is in its `cause`.
+ */
+function connectionFailure(error: Error): string {
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  const detail = cause?.code ?? cause?.message;
+  return detail ? `${error.message} (${detail})` : error.message;
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; capped at 60 s. */

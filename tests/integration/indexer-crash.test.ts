@@ -106,6 +106,40 @@ describe("the indexer process under SIGKILL", () => {
     }
   }, 600_000);
 
+  it("leaves a heartbeat that stops moving once the following process is SIGKILLed", async () => {
+    const db = await createTestDatabase();
+    const child = spawnIndexer(["--config", configFile, "--finality-depth", "6"], db.url);
+    try {
+      const row = async () =>
+        (
+          await db.pool.query<{ beat_at: Date; indexer_pid: number }>(
+            "SELECT beat_at, indexer_pid FROM chain_heartbeat",
+          )
+        ).rows[0];
+      const deadline = Date.now() + 60_000;
+      let first: Awaited<ReturnType<typeof row>>;
+      while (!(first = await row())) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(child.output());
+        await sleep(100);
+      }
+      expect(first.indexer_pid).toBe(child.pid);
+      // Alive: the beat moves on.
+      while ((await row())!.beat_at.getTime() === first.beat_at.getTime()) {
+        if (Date.now() > deadline) throw new Error("The heartbeat never moved");
+        await sleep(100);
+      }
+      child.kill("SIGKILL");
+      expect(await exited(child)).toBe("SIGKILL");
+      const last = (await row())!;
+      await sleep(5000); // two and a half beats of 2 s
+      expect((await row())!.beat_at).toEqual(last.beat_at);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited(child);
+      await db.close();
+    }
+  }, 120_000);
+
   it("stops with a clear error and writes nothing when a reorg is deeper than finality", async () => {
     const db = await createTestDatabase();
     try {
