@@ -31,14 +31,16 @@ export interface Migration {
 
 /** Reads the migration folders in name (timestamp) order. */
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const entries = await fs.readdir(/* turbopackIgnore: true */ dir, { withFileTypes: true });
   const names = entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
   return Promise.all(
     names.map(async (name) => {
-      const bytes = await fs.readFile(path.join(dir, name, "migration.sql"));
+      const bytes = await fs.readFile(
+        /* turbopackIgnore: true */ path.join(dir, name, "migration.sql"),
+      );
       const checksum = crypto.createHash("sha256").update(bytes).digest("hex");
       return { name, sql: bytes.toString("utf8"), checksum };
     }),

@@ -20,9 +20,10 @@ export interface DatabaseProbe {
 /**
  * `SELECT 1` over one dedicated connection, with a deadline: answers whether PostgreSQL is
  * reachable without waiting behind the request pool (a busy pool is not a dead database).
- * Note: a connection refused fails at once; a host that swallows packets takes `timeoutMs`.
+ * A refused connection fails at once; a host that swallows packets is judged after three
+ * deadlines of `timeoutMs` in a row.
  */
-export function createDatabaseProbe(url: string, timeoutMs = 2000): DatabaseProbe {
+export function createDatabaseProbe(url: string, timeoutMs = 3000): DatabaseProbe {
   const pool = new pg.Pool({
     connectionString: url,
     max: 1,
@@ -33,14 +34,23 @@ export function createDatabaseProbe(url: string, timeoutMs = 2000): DatabaseProb
   // A server restart closes the idle connection: the next probe opens a new one.
   pool.on("error", () => {});
   let state: DatabaseProbeState = { up: true, error: null, checkedAt: 0 };
+  let slow = 0;
   let inFlight: Promise<DatabaseProbeState> | null = null;
   const probe = async (): Promise<DatabaseProbeState> => {
     try {
       await pool.query("SELECT 1");
+      slow = 0;
       state = { up: true, error: null, checkedAt: Date.now() };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      state = { up: false, error: message || "connection failed", checkedAt: Date.now() };
+      const message = (error instanceof Error ? error.message : String(error)) || "no answer";
+      // Note: on a busy machine a live database can miss one deadline; a refusal is certain.
+      // A timeout counts only the third time in a row.
+      const timedOut = /timeout/i.test(message);
+      slow = timedOut ? slow + 1 : 0;
+      const down = !timedOut || slow >= SLOW_PROBES_FOR_DOWN;
+      state = down
+        ? { up: false, error: message, checkedAt: Date.now() }
+        : { ...state, checkedAt: Date.now() };
     }
     return state;
   };
@@ -50,6 +60,9 @@ export function createDatabaseProbe(url: string, timeoutMs = 2000): DatabaseProb
     stop: () => pool.end(),
   };
 }
+
+/** Timed-out probes in a row after which the database counts as unreachable. */
+const SLOW_PROBES_FOR_DOWN = 3;
 
 /** SQLSTATEs and driver messages that mean "the database is not there", not "bad query". */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
