@@ -1,5 +1,5 @@
 import type { Address, Hex } from "viem";
-import { RangeTooLargeError, type JsonRpcClient } from "./json-rpc";
+import { RangeTooLargeError, redactUrl, type JsonRpcClient } from "./json-rpc";
 
 /** A log as the indexer handles it: numbers parsed, hex lowercased. */
 export interface RawLog {
@@ -147,7 +147,7 @@ export async function getBlockHeader(
 ): Promise<BlockHeader> {
   const tag = typeof block === "bigint" ? hex(block) : block;
   const b = await client.request<RpcBlock | null>("eth_getBlockByNumber", [tag, false]);
-  if (!b) throw new Error(`Block ${String(block)} does not exist on ${client.url}`);
+  if (!b) throw new Error(`Block ${String(block)} does not exist on ${redactUrl(client.url)}`);
   return {
     number: BigInt(b.number),
     hash: b.hash.toLowerCase() as Hex,

@@ -99,6 +99,7 @@ export function createJsonRpcClient(url: string, options: JsonRpcOptions = {}): 
   const shortTimeoutMs = options.shortTimeoutMs ?? Math.min(timeoutMs, 5_000);
   const retries = options.retries ?? 8;
   const backoffMs = options.backoffMs ?? 250;
+  const target = withoutCredentials(url);
   async function attempt<T>(
     method: string,
     params: readonly unknown[],
@@ -109,9 +110,9 @@ export function createJsonRpcClient(url: string, options: JsonRpcOptions = {}): 
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, {
+      response = await fetch(target.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...target.headers },
         body,
         signal: AbortSignal.timeout(timeout),
       });
@@ -183,6 +184,25 @@ export function createJsonRpcClient(url: string, options: JsonRpcOptions = {}): 
       }
     },
   };
+}
+
+/**
+ * Node's fetch refuses a URL with credentials (`https://user:key@host/`, naming the whole URL
+ * in its error), so they travel as HTTP Basic authorization instead, as viem's transport does.
+ */
+function withoutCredentials(url: string): { url: string; headers: Record<string, string> } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url, headers: {} };
+  }
+  if (!u.username && !u.password) return { url, headers: {} };
+  const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = "";
+  u.password = "";
+  const authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
+  return { url: u.href, headers: { authorization } };
 }
 
 function httpError(method: string, url: string, response: Response, text: string): RpcError {

@@ -18,10 +18,15 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)\]}]+/gi;
 // A path segment that looks like a key: long, of letters and digits (Infura, Alchemy, ...).
 const TOKEN_SEGMENT = /\/[A-Za-z0-9_-]{16,}/;
 
+/** What a key found alone in a text is replaced with. */
+export const REDACTED = "***";
+
 /**
  * A free text (an error message, a log line) with every URL that may carry a secret
  * replaced by its host form: those with credentials, a query, a key-like path segment, or
  * a path under one of `known` (the configured RPC URLs). Other URLs are kept as they are.
+ * The keys of `known` URLs are also replaced wherever they appear alone: a provider's error
+ * page may repeat the path it was asked for ("The requested URL /v3/<key> was not found").
  */
 export function redactSecrets(text: string, known: readonly string[] = []): string {
   let out = text;
@@ -29,11 +34,57 @@ export function redactSecrets(text: string, known: readonly string[] = []): stri
   for (const url of known) {
     if (url && hasSecretPart(url)) out = out.split(url).join(displayRpcUrl(url));
   }
-  return out.replace(URL_IN_TEXT, (match) => {
+  out = out.replace(URL_IN_TEXT, (match) => {
     const trail = /[.,;:]+$/.exec(match)?.[0] ?? "";
     const url = trail ? match.slice(0, -trail.length) : match;
     return mayHoldSecret(url) ? displayRpcUrl(url) + trail : match;
   });
+  for (const url of known) {
+    for (const key of keysOf(url)) out = out.split(key).join(REDACTED);
+  }
+  return out;
+}
+
+const KEY_LIKE = /^(?=.*\d)(?=.*[A-Za-z])\S{8,}$/;
+const keyCache = new Map<string, string[]>();
+
+/**
+ * The parts of a URL that may be a key on their own, as written and decoded: the password,
+ * and a user name, path segment or query value that looks like a key (16 characters, or 8
+ * with letters and digits). Shorter parts ("v3", "rpc", "mainnet") are words, not keys,
+ * and replacing them everywhere would garble every line.
+ */
+function keysOf(url: string): string[] {
+  const cached = keyCache.get(url);
+  if (cached) return cached;
+  const keys = new Set<string>();
+  try {
+    const u = new URL(url);
+    const add = (raw: string, always = false) => {
+      for (const value of [raw, safeDecode(raw)]) {
+        if (always ? value.length >= 4 : TOKEN_SEGMENT.test(`/${value}`) || KEY_LIKE.test(value))
+          keys.add(value);
+      }
+    };
+    add(u.password, true);
+    add(u.username);
+    for (const segment of u.pathname.split("/")) add(segment);
+    for (const part of u.search.slice(1).split("&")) add(part.slice(part.indexOf("=") + 1));
+  } catch {
+    // Not a URL: nothing to take apart.
+  }
+  // Longest first, so a key that contains another is replaced whole.
+  const sorted = [...keys].sort((a, b) => b.length - a.length);
+  keyCache.set(url, sorted);
+  return sorted;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function hasSecretPart(url: string): boolean {

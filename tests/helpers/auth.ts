@@ -46,3 +46,22 @@ export async function signIn(routes: SignInRoutes, account: LocalAccount): Promi
     throw new Error(`sign-in answered ${res.status}: ${JSON.stringify(res.json)}`);
   return res.headers.get("set-cookie")!.split(";")[0]!;
 }
+
+/**
+ * Signs in over HTTP to a running server at `appUrl` (its own origin and host in the
+ * message, as a browser there would send); answers the session cookie ("name=value").
+ */
+export async function signInOverHttp(appUrl: string, account: LocalAccount): Promise<string> {
+  const headers = { origin: appUrl, "content-type": "application/json" };
+  const nonceAnswer = await fetch(`${appUrl}/api/v1/auth/nonce`, { method: "POST", headers });
+  const { nonce } = (await nonceAnswer.json()) as { nonce: string };
+  const message = siweMessage(account, nonce, { domain: new URL(appUrl).host, uri: appUrl });
+  const signature = await account.signMessage({ message });
+  const res = await fetch(`${appUrl}/api/v1/auth/sign-in`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ message, signature }),
+  });
+  if (res.status !== 201) throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
+  return res.headers.get("set-cookie")!.split(";")[0]!;
+}

@@ -75,4 +75,38 @@ describe("applyMigrations()", () => {
     expect(recorded[0]!.n).toBe(0);
     await fs.rm(dir, { recursive: true, force: true });
   });
+  it("keeps only scheme, host and port of the chain RPC URLs earlier versions stored", async () => {
+    const name = `migrate_rpc_${crypto.randomBytes(4).toString("hex")}`;
+    const db = withDatabase(admin, name);
+    await queryOnce(admin, `CREATE DATABASE ${name}`);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "migrations-"));
+    try {
+      const all = await readMigrations();
+      const at = all.findIndex((m) => m.name.endsWith("_chain_rpc_url_host_only"));
+      for (const m of all.slice(0, at)) {
+        await fs.mkdir(path.join(dir, m.name));
+        await fs.writeFile(path.join(dir, m.name, "migration.sql"), m.sql);
+      }
+      await applyMigrations(db, dir);
+      await queryOnce(
+        db,
+        `INSERT INTO chain (id, name, rpc_url, finality_depth) VALUES
+           (1, 'a', 'https://user:sekret@rpc.example:8545/v3/KEYPATH123?apikey=QUERYKEY456', 1),
+           (2, 'b', 'wss://[::1]:8546/ws/KEY#x', 1), (3, 'c', 'https://rpc.example', 1),
+           (4, 'd', 'not a url', 1), (5, 'e', NULL, 1)`,
+      );
+      await applyMigrations(db);
+      const rows = await queryOnce(db, "SELECT rpc_url FROM chain ORDER BY id");
+      expect(rows.map((r) => r.rpc_url)).toEqual([
+        "https://rpc.example:8545",
+        "wss://[::1]:8546",
+        "https://rpc.example",
+        null,
+        null,
+      ]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+      await queryOnce(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  });
 });

@@ -33,6 +33,16 @@ describe("redactSecrets()", () => {
     );
   });
 
+  it("replaces a configured URL's keys where they appear alone, not its short words", () => {
+    const page = "HTTP 404 (The requested URL /v3/KEYPATH123?apikey=QUERYKEY456 was not found)";
+    expect(redactSecrets(`${page}; user user, password sekret`, [KEYED])).toBe(
+      "HTTP 404 (The requested URL /v3/***?apikey=*** was not found); user user, password ***",
+    );
+    expect(
+      redactSecrets("token abc%2Fdef12345 or abc/def12345", ["https://h.io/abc%2Fdef12345"]),
+    ).toBe("token *** or ***");
+  });
+
   it("leaves plain URLs and text alone", () => {
     const text = "dashboard: http://127.0.0.1:3000/audit and /api/v1/status";
     expect(redactSecrets(text)).toBe(text);
