@@ -213,8 +213,8 @@ export async function createOneOfEach(roundTrip: RoundTrip) {
     lastError: "fetch failed: connect ECONNREFUSED 127.0.0.1:8545",
     lastErrorAt: at("2026-02-05T12:00:03.000Z"),
     consecutiveFailures: 3,
-    stoppedAt: null,
-    stoppedReason: null,
+    stoppedAt: at("2026-02-05T12:00:05.000Z"),
+    stoppedReason: "Reorg deeper than finality on chain 10740 at block 120",
   } satisfies Prisma.ChainHeartbeatUncheckedCreateInput);
   const settlement = await roundTrip("Settlement", {
     ...logColumns(chainId, 3, 2),
