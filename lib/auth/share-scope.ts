@@ -129,7 +129,8 @@ export function scopeCovers(scope: ShareScope, target: ShareTarget): boolean {
  */
 export function isOpenPath(pathname: string): boolean {
   if (pathname.startsWith("/_next/static/") || pathname.startsWith("/_next/image")) return true;
-  if (["/favicon.ico", "/icon.svg", "/robots.txt", "/api/health", "/api/ready"].includes(pathname)) return true;
+  if (["/favicon.ico", "/icon.svg", "/robots.txt", "/api/health", "/api/ready"].includes(pathname))
+    return true;
   if (pathname === "/api/v1/openapi.json") return true;
   const s = strictSegments(pathname);
   if (!s) return false;
