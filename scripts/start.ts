@@ -24,9 +24,12 @@ async function main() {
         process.stdout.write(`provenance: ${redactSecrets(line, registeredSecretUrls())}\n`)
     : (line: string) => announce.info(line);
   const stops: (() => Promise<void>)[] = [];
+  // Aborted first thing on Ctrl-C: the supervisor must not restart what is being stopped.
+  const shuttingDown = new AbortController();
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    shuttingDown.abort();
     say(`${signal} received, stopping`);
     await stopAll(stops);
     say("stopped; data kept in " + dataDir(env));
@@ -35,7 +38,15 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  const stack = await startStack({ env, dataDir: dataDir(env), port: env.PORT, say, mode, stops });
+  const stack = await startStack({
+    env,
+    dataDir: dataDir(env),
+    port: env.PORT,
+    say,
+    mode,
+    stops,
+    signal: shuttingDown.signal,
+  });
   if (stopping) return;
   say(`dashboard: ${stack.appUrl}`);
   say("press Ctrl-C to stop");

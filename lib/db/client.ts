@@ -40,6 +40,14 @@ function handles(): Handles {
     pool.on("error", (error: Error & { code?: string }) =>
       log.warn({ error: error.message, code: error.code }, "Idle database connection closed"),
     );
+    // Note: a connection checked out of the pool (a transaction) has no 'error' listener of
+    // the pool's; when the server goes away under it, the unhandled event would end the
+    // process. Its query is rejected anyway, and the caller answers that error.
+    pool.on("connect", (client) =>
+      client.on("error", (error: Error) =>
+        log.debug({ error: error.message }, "Database connection lost while in use"),
+      ),
+    );
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     globalHandles.__provenanceDb = { prisma, pool };
   }

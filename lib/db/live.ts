@@ -27,7 +27,12 @@ function connect() {
   if (h.client || h.connecting || !url || h.listeners.size === 0) return;
   h.connecting = true;
   const client = new pg.Client({ connectionString: url });
+  let lost = false;
+  // Note: a server that goes away (a restart, a crash) makes the client emit 'error' twice, the
+  // FATAL message and then the closed socket; one reconnect per connection is enough.
   const retry = (error: Error) => {
+    if (lost) return;
+    lost = true;
     log.warn({ error: error.message }, "Live updates connection lost; reconnecting");
     if (h.client === client) h.client = null;
     client.end().catch(() => {});

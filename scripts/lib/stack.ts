@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { startDevnet } from "@/lib/devnet";
 import { ensureStory } from "@/lib/devnet/scenario";
@@ -11,6 +11,7 @@ import { lockDataDir } from "@/lib/data-dir-lock";
 import { loadSourceConfig, type SourceConfig } from "@/lib/chain/source-config";
 import { ConfigError, rpcPlaceholders, sourcesFile, type Env } from "@/lib/env";
 import { ensureBuilt } from "./build";
+import { createSupervisor, type Instance, type Supervisor } from "./supervisor";
 
 export interface StackOptions {
   env: Env;
@@ -23,8 +24,10 @@ export interface StackOptions {
    * stack is still starting (Ctrl-C during the story) can stop what is already running.
    */
   stops?: (() => Promise<void>)[];
-  /** Called with one line per thing started, for the operator to read. */
+  /** Called with one line per thing started (or restarted), for the operator to read. */
   say: (line: string) => void;
+  /** Aborted when shutdown begins (Ctrl-C): from then on nothing is restarted. */
+  signal?: AbortSignal;
 }
 
 export interface Stack {
@@ -37,20 +40,28 @@ export interface Stack {
 /**
  * Starts everything the product needs, in dependency order: Postgres (embedded unless
  * DATABASE_URL is set) with migrations, the two local chains with their contracts, a
- * production build when the sources changed, and the dashboard server (scripts/serve.ts). Whatever was started is
- * stopped again if a later step fails.
+ * production build when the sources changed, the dashboard server (scripts/serve.ts) and the
+ * indexer. Whatever was started is stopped again if a later step fails. The indexer and the
+ * embedded Postgres are supervised: restarted when they exit on their own (scripts/lib/supervisor.ts).
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const stops = opts.stops ?? [];
-  const stop = () => stopAll(stops);
+  const supervisor = createSupervisor({ dataDir: opts.dataDir, say: opts.say });
+  opts.signal?.addEventListener("abort", () => supervisor.halt(), { once: true });
+  const stop = () => {
+    supervisor.halt();
+    return stopAll(stops);
+  };
   try {
     stops.push(await lockDataDir(opts.dataDir));
+    // Run last when stopping: after every supervised part has stopped.
+    stops.push(() => supervisor.remove());
     await assertPortFree(opts.env.HOST, opts.port);
     // Check configuration before starting anything: a bad source file or an unreachable
     // DATABASE_URL should stop us before chains or an embedded database start.
     if (opts.env.DATABASE_URL) await assertReachable(opts.env.DATABASE_URL);
     const { chains, sourcesFile: sourcesPath, devnet } = await startChains(opts, stops);
-    const databaseUrl = await startDatabase(opts, stops);
+    const databaseUrl = await startDatabase(opts, stops, supervisor);
     if (opts.mode === "start") {
       await ensureBuilt({ onStart: () => opts.say("build: sources changed, running next build") });
     }
@@ -58,8 +69,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const next = startNext(opts, { DATABASE_URL: databaseUrl, SOURCES_FILE: sourcesPath });
     stops.push(() => stopChild(next));
     await waitForHttp(appUrl, next);
-    const indexer = await startIndexer(opts, { databaseUrl, sourcesFile: sourcesPath });
-    stops.push(() => stopChild(indexer));
+    const indexerArgs = { databaseUrl, sourcesFile: sourcesPath };
+    const indexer = await supervisor.supervise(
+      "indexer",
+      () => startIndexer(opts, indexerArgs),
+      (instance) => `indexer: running again (pid ${instance.pid})`,
+    );
+    opts.say(`indexer: following the chains, logs in ${indexerLog(opts.dataDir)}`);
+    stops.push(() => indexer.stop());
     if (devnet) {
       const { STORY_SEED: seed, STORY_REQUESTS: requests } = opts.env;
       await ensureStory({
@@ -107,15 +124,36 @@ function uniqueChains(sources: SourceConfig) {
   return [...byId.values()];
 }
 
-async function startDatabase(opts: StackOptions, stops: (() => Promise<void>)[]) {
+/**
+ * The database's URL: DATABASE_URL (someone else's server, not supervised), else the
+ * embedded Postgres, restarted on the same port when it exits so the URL handed to the
+ * dashboard and the indexer stays valid; their pools reconnect by themselves.
+ */
+async function startDatabase(
+  opts: StackOptions,
+  stops: (() => Promise<void>)[],
+  supervisor: Supervisor,
+) {
   let url = opts.env.DATABASE_URL;
   if (url) {
     opts.say(`database: using DATABASE_URL (${new URL(url).host})`);
   } else {
-    const db = await startEmbeddedPostgres({ dataDir: path.join(opts.dataDir, "pg") });
+    const dataDir = path.join(opts.dataDir, "pg");
+    let first: EmbeddedDatabase | undefined;
+    const db = await supervisor.supervise(
+      "postgres",
+      async () => {
+        const started = await startEmbeddedPostgres({ dataDir, port: first?.port });
+        first ??= started;
+        return started;
+      },
+      () => `postgres: running again on 127.0.0.1:${first!.port}`,
+    );
     stops.push(() => db.stop());
-    url = db.url;
-    opts.say(`database: embedded PostgreSQL on 127.0.0.1:${db.port}, data in ${db.dataDir}`);
+    url = first!.url;
+    opts.say(
+      `database: embedded PostgreSQL on 127.0.0.1:${first!.port}, data in ${first!.dataDir}`,
+    );
   }
   const applied = await applyMigrations(url);
   opts.say(`database: ${applied.length ? `applied ${applied.join(", ")}` : "schema up to date"}`);
@@ -212,19 +250,24 @@ function appUrlOf(host: string, port: number): string {
   return `http://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${port}`;
 }
 
-/**
- * The indexer as a child process (`scripts/indexer.ts`, following the chains for ever), its
- * JSON logs appended to DATA_DIR/logs/indexer.log. If it stops on its own (a fatal error such
- * as a reorg deeper than finality) the app keeps serving; the status page shows the error.
- */
 /** Same as `npm run indexer`'s `--max-old-space-size`. */
 const INDEXER_HEAP_MB = 384;
 
+function indexerLog(dataDir: string): string {
+  return path.join(dataDir, "logs", "indexer.log");
+}
+
+/**
+ * The indexer as a child process (`scripts/indexer.ts`, following the chains for ever), its
+ * JSON logs appended to DATA_DIR/logs/indexer.log. If it stops on its own (a fatal error such
+ * as a reorg deeper than finality, a SIGKILL) the supervisor starts it again, with backoff;
+ * the app keeps serving and the status page shows the error meanwhile.
+ */
 async function startIndexer(
   opts: StackOptions,
   args: { databaseUrl: string; sourcesFile: string },
-) {
-  const logFile = path.join(opts.dataDir, "logs", "indexer.log");
+): Promise<Instance> {
+  const logFile = indexerLog(opts.dataDir);
   await fs.mkdir(path.dirname(logFile), { recursive: true });
   const out = await fs.open(logFile, "a");
   const child = spawn(
@@ -249,13 +292,36 @@ async function startIndexer(
     },
   );
   await out.close();
-  process.once("exit", () => child.kill("SIGTERM"));
-  child.once("exit", (code, signal) => {
-    if (signal === "SIGTERM" || code === 0) return;
-    opts.say(`indexer: stopped (${signal ?? `exit ${code}`}); see ${logFile} and /api/v1/status`);
+  return superviseChild(child);
+}
+
+/**
+ * A child as a supervised instance. Its kill-on-exit hook is removed when it exits, so hooks
+ * do not pile up over restarts.
+ */
+function superviseChild(child: ChildProcess): Instance {
+  const kill = () => child.kill("SIGTERM");
+  process.once("exit", kill);
+  let stopping = false;
+  const crashed = new Promise<string>((resolve) => {
+    const ended = (reason: string) => {
+      process.removeListener("exit", kill);
+      if (!stopping) resolve(reason);
+    };
+    child.once("exit", (code, signal) => ended(signal ?? `exit ${code}`));
+    // Note: a child that could not be spawned emits 'error' and never 'exit'.
+    child.once("error", (error) => {
+      if (child.pid === undefined) ended(error.message);
+    });
   });
-  opts.say(`indexer: following the chains, logs in ${logFile}`);
-  return child;
+  return {
+    pid: child.pid ?? null,
+    crashed,
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
 }
 
 async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
