@@ -122,6 +122,11 @@ describe("npm start's supervisor", () => {
     expect(indexer.pid).not.toBe(firstIndexer.pid);
     expect(isAlive(indexer.pid!)).toBe(true);
     await commitsAgain(beforeIndexerKill);
+    // The home page says so, and readiness is back once the new indexer beats.
+    expect(await fetch(appUrl!).then((r) => r.text())).toMatch(
+      /Supervisor: indexer running \(1 restart; last exit SIGKILL at /,
+    );
+    await eventually("readiness", async () => (await fetch(`${appUrl}/api/ready`)).ok);
 
     // PostgreSQL, killed: back on the same port; the dashboard and its live updates reconnect
     // by themselves, and the indexer commits again. Note: by itself, or restarted when the
@@ -143,6 +148,10 @@ describe("npm start's supervisor", () => {
     const seen = events.text().length;
     await eventually("the home page", async () => (await fetch(appUrl!)).status === 200);
     await commitsAgain(beforePostgresKill);
+    expect(await fetch(appUrl!).then((r) => r.text())).toMatch(
+      /Supervisor: postgres running \(1 restart; last exit SIGKILL at /,
+    );
+    await eventually("readiness", async () => (await fetch(`${appUrl}/api/ready`)).ok);
     // The stream reconnects its LISTEN every 2 s: a block a second until an event comes.
     await eventually(
       "a live event after the restart",
