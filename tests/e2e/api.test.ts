@@ -95,8 +95,12 @@ describe.skipIf(!browserAvailable())("the API through the real server", () => {
   // Last in this file: it spends the loopback address's allowance for the next minute.
   it("cannot be dodged by sending a different X-Forwarded-For each time", async () => {
     const limit = inject("ingestRateLimit");
+    // Note: the limiter's window is fixed and began at this address's first request (the
+    // story, earlier tests); if it ends during the loop, the count starts again. Within two
+    // windows' worth of requests a refusal must come all the same: without the limiter (or
+    // with a dodge by X-Forwarded-For) none would.
     let firstRefusal = 0;
-    for (let i = 1; i <= limit + 1 && !firstRefusal; i++) {
+    for (let i = 1; i <= 2 * limit + 1 && !firstRefusal; i++) {
       const res = await fetch(`${appUrl}/api/v1/receipts`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-forwarded-for": `203.0.113.${i % 250}` },
@@ -110,6 +114,6 @@ describe.skipIf(!browserAvailable())("the API through the real server", () => {
       }
     }
     expect(firstRefusal).toBeGreaterThan(0);
-    expect(firstRefusal).toBeLessThanOrEqual(limit + 1);
+    expect(firstRefusal).toBeLessThanOrEqual(2 * limit + 1);
   });
 });
