@@ -344,7 +344,11 @@ describe("evidence bundles of the devnet story", () => {
     expect(ok.stdout).toMatch(/\d+ passed, 0 failed/);
 
     const tampered = structuredClone(bundles.receipt);
-    tampered.outputs[0]!.signed!.signature = flipChar(tampered.outputs[0]!.signed!.signature, 40);
+    // A letter or digit (from index 40) stays valid base64 when flipped: "+" would become ","
+    // and fail as "not base64" instead of reaching the RSA-PSS check.
+    const signature = tampered.outputs[0]!.signed!.signature;
+    const at = signature.slice(40).search(/[A-Za-z0-9]/) + 40;
+    tampered.outputs[0]!.signed!.signature = flipChar(signature, at);
     await fs.writeFile(file, JSON.stringify(tampered));
     const bad = await run([file]);
     expect(bad.code).toBe(1);
