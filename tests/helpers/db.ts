@@ -41,8 +41,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await pool.end();
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      try {
+        // Note: on a server where tests run as a plain role (CI's PostgreSQL 15), FORCE may not
+        // terminate a backend of another role, such as an autovacuum worker that just started
+        // on this database; it ends soon, so try again for a few seconds.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== "42501" || attempt >= 20) throw error;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+      } finally {
+        await client.end();
+      }
     },
   };
 }
